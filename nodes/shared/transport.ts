@@ -1,0 +1,246 @@
+/**
+ * The one door for HTTP. Every vendor call goes through `sendWithRetry`, which
+ * - authenticates through the credential (`httpRequestWithAuthentication`): no header is set by hand;
+ * - bounds every attempt by a total deadline, not only an idle-socket timeout, so a server that
+ *   trickles a body forever cannot hang the workflow;
+ * - retries 429, 5xx gateway errors and network failures with exponential back-off and jitter,
+ *   honouring `Retry-After`, a bounded number of times (the calls here only read, so a retry is safe);
+ * - never follows a redirect, so a token is never sent to a host the credential did not name;
+ * - returns the raw status, headers and body text, so each vendor module parses exactly what arrived
+ *   (an empty, truncated or non-JSON body is a clear error there, not a crash here).
+ */
+import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+export interface RetryPolicy {
+	/** Retries after the first attempt. */
+	maxRetries: number;
+	/** First back-off delay; doubles on each retry, with jitter. */
+	initialDelayMs: number;
+	/** Longest back-off delay. */
+	maxDelayMs: number;
+	/** Total time one attempt may take, body included. */
+	timeoutMs: number;
+	/** A `Retry-After` longer than this is not waited for: the error is reported instead. */
+	maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxRetries: 3,
+	initialDelayMs: 1000,
+	maxDelayMs: 30_000,
+	timeoutMs: 30_000,
+	maxRetryAfterMs: 60_000,
+};
+
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+
+const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'ENOTCONN',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_SOCKET',
+	'TIMEOUT',
+]);
+
+export interface HttpResponse {
+	kind: 'response';
+	status: number;
+	headers: Record<string, string>;
+	body: string;
+	attempts: number;
+}
+
+export interface NetworkFailure {
+	kind: 'network';
+	/** A code such as ECONNRESET, or TIMEOUT when the deadline passed. */
+	code: string;
+	/** What the client said, without any request detail. */
+	detail: string;
+	attempts: number;
+}
+
+export type SendResult = HttpResponse | NetworkFailure;
+
+interface RawFullResponse {
+	body: unknown;
+	headers: Record<string, unknown>;
+	statusCode: number;
+}
+
+export async function sendWithRetry(
+	ctx: IExecuteFunctions,
+	credentialType: string,
+	request: IHttpRequestOptions,
+	policy: RetryPolicy,
+): Promise<SendResult> {
+	const cancelSignal = ctx.getExecutionCancelSignal();
+	let attempt = 0;
+	for (;;) {
+		attempt++;
+		if (cancelSignal?.aborted) throw cancelled(ctx);
+		const result = await sendOnce(ctx, credentialType, request, policy.timeoutMs, cancelSignal, attempt);
+		const retriesLeft = attempt <= policy.maxRetries;
+		let delayMs: number | undefined;
+		if (result.kind === 'network') {
+			if (retriesLeft && RETRYABLE_NETWORK_CODES.has(result.code)) delayMs = backoff(policy, attempt);
+		} else if (retriesLeft && RETRYABLE_STATUSES.has(result.status)) {
+			const retryAfter = parseRetryAfter(result.headers['retry-after']);
+			if (retryAfter === undefined) delayMs = backoff(policy, attempt);
+			else if (retryAfter <= policy.maxRetryAfterMs) delayMs = retryAfter;
+		}
+		if (delayMs === undefined) return result;
+		try {
+			await sleep(delayMs, cancelSignal);
+		} catch {
+			throw cancelled(ctx);
+		}
+	}
+}
+
+async function sendOnce(
+	ctx: IExecuteFunctions,
+	credentialType: string,
+	request: IHttpRequestOptions,
+	timeoutMs: number,
+	cancelSignal: AbortSignal | undefined,
+	attempt: number,
+): Promise<SendResult> {
+	const deadline = AbortSignal.timeout(timeoutMs);
+	const signal = cancelSignal ? AbortSignal.any([cancelSignal, deadline]) : deadline;
+	// httpRequestWithAuthentication replaces `abortSignal` with the execution's cancel signal taken
+	// from its `this`, so the per-attempt deadline is offered through a context that returns the
+	// combined signal. Everything else resolves to the real execution context.
+	const scoped = Object.create(ctx, {
+		getExecutionCancelSignal: { value: () => signal },
+	}) as IExecuteFunctions;
+	const options: IHttpRequestOptions = {
+		...request,
+		headers: { ...request.headers },
+		abortSignal: signal,
+		timeout: timeoutMs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
+		encoding: 'text',
+		json: false,
+	};
+	try {
+		const raw = (await ctx.helpers.httpRequestWithAuthentication.call(
+			scoped,
+			credentialType,
+			options,
+		)) as RawFullResponse;
+		return {
+			kind: 'response',
+			status: raw.statusCode,
+			headers: normalizeHeaders(raw.headers),
+			body: bodyText(raw.body),
+			attempts: attempt,
+		};
+	} catch (error) {
+		if (cancelSignal?.aborted) throw cancelled(ctx);
+		if (deadline.aborted) {
+			return {
+				kind: 'network',
+				code: 'TIMEOUT',
+				detail: `no complete answer within ${timeoutMs} ms`,
+				attempts: attempt,
+			};
+		}
+		const code = networkErrorCode(error);
+		if (code === undefined) {
+			// Not a transport failure: the credential refused the request (for example an
+			// insecure URL) or the request could not be built. Its message is meant for people.
+			throw new NodeOperationError(ctx.getNode(), innermostMessage(error), {
+				description: 'The request was not sent. Check the credential.',
+			});
+		}
+		return { kind: 'network', code, detail: innermostMessage(error), attempts: attempt };
+	}
+}
+
+function cancelled(ctx: IExecuteFunctions): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for the API');
+}
+
+function backoff(policy: RetryPolicy, attempt: number): number {
+	const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+	// "Equal jitter": half fixed, half random, so concurrent items do not retry in lockstep.
+	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+	if (value === undefined) return undefined;
+	const text = value.trim();
+	if (/^\d+$/.test(text)) return Number(text) * 1000;
+	const date = Date.parse(text);
+	if (Number.isNaN(date)) return undefined;
+	return Math.max(0, date - now);
+}
+
+function normalizeHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
+	const out: Record<string, string> = {};
+	if (!headers) return out;
+	for (const [key, value] of Object.entries(headers)) {
+		if (value === undefined || value === null) continue;
+		out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+	}
+	return out;
+}
+
+function bodyText(body: unknown): string {
+	if (typeof body === 'string') return body;
+	if (body === undefined || body === null) return '';
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	// Should not happen with `encoding: 'text'`, but a parsed body is still usable.
+	return JSON.stringify(body);
+}
+
+interface ErrorLike {
+	code?: unknown;
+	message?: unknown;
+	cause?: unknown;
+}
+
+/** Finds a transport error code anywhere in the error's cause chain. */
+export function networkErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const { code, message, cause } = current as ErrorLike;
+		if (typeof code === 'string' && /^(E[A-Z_]+|ERR_[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(code)) {
+			if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_BAD_REQUEST') {
+				current = cause;
+				continue;
+			}
+			if (code === 'ERR_CANCELED') return 'ECONNABORTED';
+			return code;
+		}
+		if (typeof message === 'string') {
+			if (/socket hang up|aborted|premature close/i.test(message)) return 'ECONNRESET';
+			if (/timeout of \d+ms exceeded/i.test(message)) return 'ETIMEDOUT';
+		}
+		current = cause;
+	}
+	return undefined;
+}
+
+function innermostMessage(error: unknown): string {
+	let message = 'unknown error';
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const candidate = (current as ErrorLike).message;
+		if (typeof candidate === 'string' && candidate !== '') message = candidate;
+		current = (current as ErrorLike).cause;
+	}
+	return message;
+}
