@@ -1,0 +1,135 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { requestTarget, unsafeRequestUrl } from '../nodes/shared/url';
+
+/** An order ID that cannot exist: an accepted token gets "not found" for it, a rejected one 401. */
+export const SUREPASS_PROBE_ORDER_ID = 'bulk_stamp_v2_n8n_credential_test';
+
+export class SurepassApi implements ICredentialType {
+	name = 'surepassApi';
+
+	displayName = 'Surepass API';
+
+	icon: Icon = { light: 'file:../nodes/SurepassStamp/surepass.svg', dark: 'file:../nodes/SurepassStamp/surepass.dark.svg' };
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-surepass-interswitch#surepass-api-credential';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'The API token (a JWT) Surepass issued for your account. Sandbox and production have different tokens.',
+		},
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			options: [
+				{
+					name: 'Production',
+					value: 'production',
+					description: 'https://kyc-api.surepass.app',
+				},
+				{
+					name: 'Sandbox',
+					value: 'sandbox',
+					description: 'https://sandbox.surepass.app (uses trial credits)',
+				},
+				{
+					name: 'Custom',
+					value: 'custom',
+					description: 'Another base URL, such as an older .io host or the local API emulator',
+				},
+			],
+			default: 'production',
+			description: 'Which Surepass environment the token belongs to',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://kyc-api.surepass.io',
+			required: true,
+			displayOptions: { show: { environment: ['custom'] } },
+			description:
+				'The address the API paths are appended to. Must start with https://; plain http:// is accepted only for localhost.',
+		},
+	];
+
+	/**
+	 * Adds the Bearer token. It refuses to attach the token to anything but https (or loopback),
+	 * whatever the caller built, so a mistyped Base URL cannot send the token in clear text.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const unsafe = unsafeRequestUrl(requestTarget(requestOptions), 'Surepass Base URL');
+		if (unsafe !== undefined) throw new Error(unsafe);
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.token ?? '')}` },
+		};
+	}
+
+	// There is no "who am I" endpoint: the test asks for an order that cannot exist. An accepted
+	// token gets a not-found (or any non-auth) answer; a rejected one gets 401 or 403. n8n's tester
+	// hands the rules the response body, so they read the Surepass envelope's own status fields.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{ $credentials.environment === "custom" ? String($credentials.baseUrl).trim().replace(/\\/+$/, "") : ($credentials.environment === "sandbox" ? "https://sandbox.surepass.app" : "https://kyc-api.surepass.app") }}',
+			url: '/api/v1/stamper-v2/bulk-stamp-order-summary',
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: { client_id: SUREPASS_PROBE_ORDER_ID },
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+		},
+		rules: [
+			...[
+				['status_code', 401],
+				['message_code', 'unauthorized'],
+				['message_code', 'authentication_failed'],
+				['error', 'unauthorized'],
+			].map(([key, value]) => ({
+				type: 'responseSuccessBody' as const,
+				properties: {
+					key: key as string,
+					value,
+					message:
+						'Surepass rejected the token (HTTP 401). Check the token, and that the Environment matches it: sandbox and production tokens differ.',
+				},
+			})),
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'status_code',
+					value: 403,
+					message: 'Surepass refused this token (HTTP 403). Check the token and the Environment.',
+				},
+			},
+			...[429, 500, 502, 503, 504].map((status) => ({
+				type: 'responseSuccessBody' as const,
+				properties: {
+					key: 'status_code',
+					value: status,
+					message: `Surepass could not check the token right now (HTTP ${status}). Try again in a minute.`,
+				},
+			})),
+		],
+	};
+}

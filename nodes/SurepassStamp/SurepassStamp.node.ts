@@ -1,0 +1,152 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import type { Routed } from '../shared/batch';
+import { runItems } from '../shared/batch';
+import { toNodeApiError } from '../shared/errors';
+import { readRequestSettings, requestSettingsOptions } from '../shared/settings';
+import { sendWithRetry } from '../shared/transport';
+import { interpretSummary, SUREPASS_CREDENTIAL, summaryRequest, surepassBaseUrl } from './api';
+import type { OutputMode } from './summary';
+import { checkBulkOrderId, FAILED_OUTPUT, routeSummary, STAMP_BRANCHES } from './summary';
+
+export class SurepassStamp implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Surepass Stamp',
+		name: 'surepassStamp',
+		icon: { light: 'file:surepass.svg', dark: 'file:surepass.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ "Get Summary: " + ($parameter["output"] === "perOrder" ? "one item per order" : "one item per stamp") }}',
+		description: 'Check a Surepass bulk e-stamp order and route its stamps to Pending, Available and Failed',
+		defaults: { name: 'Surepass Stamp' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: STAMP_BRANCHES.map(() => NodeConnectionTypes.Main),
+		outputNames: STAMP_BRANCHES.map((branch) => branch.outputName),
+		credentials: [{ name: 'surepassApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Bulk Stamp Order', value: 'bulkStampOrder' }],
+				default: 'bulkStampOrder',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['bulkStampOrder'] } },
+				options: [
+					{
+						name: 'Get Summary',
+						value: 'getSummary',
+						action: 'Get the summary of a bulk stamp order',
+						description: 'Get the status of every stamp in a bulk order and route each stamp by status',
+					},
+				],
+				default: 'getSummary',
+			},
+			{
+				displayName: 'Bulk Order ID',
+				name: 'bulkOrderId',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: 'bulk_stamp_v2_vomMHvHnecrlzTPRtyL',
+				displayOptions: { show: { resource: ['bulkStampOrder'], operation: ['getSummary'] } },
+				description:
+					'The ID Surepass gave the bulk stamp order when it was created (its client_ID, starting with "bulk_stamp_v2_"). Map it from a previous node to check many orders at once: each input item is one order.',
+			},
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				displayOptions: { show: { resource: ['bulkStampOrder'], operation: ['getSummary'] } },
+				options: [
+					{
+						name: 'One Item per Stamp',
+						value: 'perStamp',
+						description: 'Every stamp is its own item in its branch, with the order ID and counts',
+					},
+					{
+						name: 'One Item per Order',
+						value: 'perOrder',
+						description: 'Each branch that has stamps gets one item with the list of stamp IDs',
+					},
+				],
+				default: 'perStamp',
+				description: 'How the stamps of an order are turned into items',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				displayOptions: { show: { resource: ['bulkStampOrder'], operation: ['getSummary'] } },
+				options: requestSettingsOptions('Surepass'),
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const node = this.getNode();
+		const itemCount = this.getInputData().length;
+		const mode = this.getNodeParameter('output', 0, 'perStamp') as OutputMode;
+		const settings = readRequestSettings(this);
+		const credentials = await this.getCredentials(SUREPASS_CREDENTIAL);
+		const secrets = [String(credentials.token ?? '')];
+
+		// A wrong Base URL fails every item the same way; it is raised per item so that each input
+		// item still ends as exactly one error item when the node continues on failure.
+		const base = surepassBaseUrl(credentials);
+
+		return await runItems(
+			this,
+			itemCount,
+			{ outputCount: STAMP_BRANCHES.length, failedOutput: FAILED_OUTPUT, concurrency: settings.concurrency },
+			async (itemIndex): Promise<Routed> => {
+				if (!base.ok) {
+					throw new NodeOperationError(node, `${base.problem} [item ${itemIndex}]`, {
+						itemIndex,
+						description: 'Fix the Base URL in the Surepass API credential.',
+					});
+				}
+				const raw = this.getNodeParameter('bulkOrderId', itemIndex, '') as unknown;
+				const bulkOrderId = (typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : String(raw)).trim();
+				const problem = checkBulkOrderId(bulkOrderId);
+				if (problem !== undefined) {
+					throw new NodeOperationError(node, `${problem} [item ${itemIndex}]`, {
+						itemIndex,
+						description:
+							'Enter or map the bulk order ID Surepass returned when the bulk stamp order was created, e.g. bulk_stamp_v2_vomMHvHnecrlzTPRtyL.',
+					});
+				}
+				const request = summaryRequest(base.url, bulkOrderId);
+				const result = await sendWithRetry(this, SUREPASS_CREDENTIAL, request, settings.policy);
+				const outcome = interpretSummary(result, bulkOrderId, base.url);
+				if (!outcome.ok) throw toNodeApiError(node, outcome.failure, itemIndex, secrets);
+				return toExecutionData(routeSummary(outcome.summary, mode), itemIndex);
+			},
+		);
+	}
+}
+
+function toExecutionData(outputs: Array<Array<Record<string, unknown>>>, itemIndex: number): Routed {
+	return outputs.map((items) => {
+		const data: INodeExecutionData[] = new Array(items.length);
+		for (let i = 0; i < items.length; i++) {
+			data[i] = { json: items[i] as INodeExecutionData['json'], pairedItem: { item: itemIndex } };
+		}
+		return data;
+	});
+}

@@ -1,0 +1,165 @@
+/**
+ * The Surepass side of the bulk stamp order summary call: the request, and what each answer
+ * means. HTTP itself goes through the shared transport.
+ */
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+
+import type { ApiFailure } from '../shared/errors';
+import {
+	attemptsText,
+	networkFailure,
+	parseJsonBody,
+	redirectFailure,
+	unexpectedResponseFailure,
+} from '../shared/errors';
+import type { HttpResponse, SendResult } from '../shared/transport';
+import type { BaseUrlCheck } from '../shared/url';
+import { checkBaseUrl } from '../shared/url';
+import type { StampOrderSummary } from './summary';
+import { describeJsonType, parseStampOrderSummary } from './summary';
+
+export const SUREPASS_CREDENTIAL = 'surepassApi';
+export const SUMMARY_PATH = '/api/v1/stamper-v2/bulk-stamp-order-summary';
+export const SUREPASS_HOSTS = {
+	production: 'https://kyc-api.surepass.app',
+	sandbox: 'https://sandbox.surepass.app',
+} as const;
+
+const VENDOR = 'Surepass';
+
+/** The base URL a Surepass API credential points at, checked. */
+export function surepassBaseUrl(credentials: ICredentialDataDecryptedObject): BaseUrlCheck {
+	const environment = credentials.environment;
+	if (environment === 'custom') return checkBaseUrl(credentials.baseUrl, 'Base URL');
+	if (environment === 'sandbox') return { ok: true, url: SUREPASS_HOSTS.sandbox };
+	return { ok: true, url: SUREPASS_HOSTS.production };
+}
+
+export function summaryRequest(baseUrl: string, bulkOrderId: string): IHttpRequestOptions {
+	return {
+		method: 'POST',
+		url: `${baseUrl}${SUMMARY_PATH}`,
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+		body: { client_id: bulkOrderId },
+	};
+}
+
+export type SummaryOutcome = { ok: true; summary: StampOrderSummary } | { ok: false; failure: ApiFailure };
+
+/** Reads what came back for one order. Pure: no I/O, no n8n. */
+export function interpretSummary(result: SendResult, bulkOrderId: string, baseUrl: string): SummaryOutcome {
+	if (result.kind === 'network') {
+		return { ok: false, failure: networkFailure(VENDOR, hostOf(baseUrl), result) };
+	}
+	const { status } = result;
+	if (status >= 300 && status < 400) return { ok: false, failure: redirectFailure(VENDOR, result) };
+	const parsed = parseJsonBody(result);
+	const body = parsed.ok && isObject(parsed.value) ? parsed.value : undefined;
+
+	if (status >= 400) {
+		return { ok: false, failure: httpFailure(result, body, bulkOrderId) };
+	}
+	if (!parsed.ok) return { ok: false, failure: unexpectedResponseFailure(VENDOR, parsed.problem, status) };
+	if (body === undefined) {
+		const problem = `the body is ${describeJsonType(parsed.value)}, expected a JSON object`;
+		return { ok: false, failure: unexpectedResponseFailure(VENDOR, problem, status) };
+	}
+	// The envelope can say "failed" with HTTP 200; its own status_code then tells what kind.
+	if (body.success === false) {
+		const inner = typeof body.status_code === 'number' && body.status_code >= 400 ? body.status_code : status;
+		const failure = httpFailure({ ...result, status: inner }, body, bulkOrderId);
+		failure.httpCode = status;
+		return { ok: false, failure };
+	}
+	if (body.data === undefined || body.data === null) {
+		const problem = `"data" is ${body.data === null ? 'null' : 'missing'}, so there is no order summary`;
+		return { ok: false, failure: unexpectedResponseFailure(VENDOR, problem, status) };
+	}
+	const summary = parseStampOrderSummary(body.data, bulkOrderId);
+	if (!summary.ok) return { ok: false, failure: unexpectedResponseFailure(VENDOR, summary.problem, status) };
+	return summary;
+}
+
+function httpFailure(
+	response: HttpResponse,
+	body: Record<string, unknown> | undefined,
+	bulkOrderId: string,
+): ApiFailure {
+	const { status } = response;
+	// Surepass error bodies vary by endpoint: `message_code`, or `error` in an older variant.
+	const vendorCode = stringField(body, 'message_code') ?? stringField(body, 'error');
+	const vendorMessage = stringField(body, 'message');
+	const said = vendorMessage ? `: ${vendorMessage}` : '';
+	const base = { httpCode: status, vendorCode, vendorMessage };
+
+	if (status === 401 || vendorCode === 'unauthorized' || vendorCode === 'authentication_failed') {
+		return {
+			...base,
+			message: `Surepass rejected the token (HTTP ${status}${said})`,
+			description:
+				'Check the token in the Surepass API credential and that its Environment matches the token: a sandbox token does not work against production, nor a production token against the sandbox.',
+		};
+	}
+	if (status === 403) {
+		return {
+			...base,
+			message: `Surepass refused access (HTTP 403${said})`,
+			description:
+				'The token was accepted but may not use the e-stamp API. Check with Surepass that stamper-v2 is enabled for this token, and that the Environment is right.',
+		};
+	}
+	if (status === 404 || vendorCode === 'client_id_not_found') {
+		return {
+			...base,
+			message: `Surepass has no bulk stamp order "${bulkOrderId}"`,
+			description:
+				'Check the Bulk Order ID (it starts with "bulk_stamp_v2_") and that the order was created in the same environment as the credential (sandbox or production).',
+		};
+	}
+	if (status === 400 || status === 422 || vendorCode === 'invalid_client_id') {
+		return {
+			...base,
+			message: `Surepass rejected the Bulk Order ID "${bulkOrderId}" (HTTP ${status}${said})`,
+			description: 'Check the Bulk Order ID: it is given when the bulk stamp order is created and starts with "bulk_stamp_v2_".',
+		};
+	}
+	if (status === 429) {
+		const retryAfter = response.headers['retry-after'];
+		return {
+			...base,
+			message: `Surepass's rate limit was reached (HTTP 429, ${attemptsText(response.attempts)})`,
+			description: `Surepass allows about 100 requests a minute unless agreed otherwise${
+				retryAfter ? ` and asked to wait ${retryAfter} s` : ''
+			}. Lower the node's Max Concurrent Requests, or run fewer orders at a time.`,
+		};
+	}
+	if (status >= 500) {
+		return {
+			...base,
+			message: `Surepass had a server error (HTTP ${status}, ${attemptsText(response.attempts)})`,
+			description: `Surepass could not answer${said || '.'} This is on Surepass's side; try again later.`,
+		};
+	}
+	return {
+		...base,
+		message: `Surepass answered HTTP ${status}${said}`,
+		description: 'The request was not accepted. Check the Bulk Order ID and the credential.',
+	};
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringField(body: Record<string, unknown> | undefined, key: string): string | undefined {
+	const value = body?.[key];
+	return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function hostOf(baseUrl: string): string {
+	try {
+		return new URL(baseUrl).host;
+	} catch {
+		return baseUrl;
+	}
+}

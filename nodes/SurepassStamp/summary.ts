@@ -1,0 +1,247 @@
+/**
+ * Pure parsing and routing of a Surepass bulk stamp order summary
+ * (`POST /api/v1/stamper-v2/bulk-stamp-order-summary`), kept apart from n8n so it can be
+ * tested with the vendor's exact sample payloads.
+ *
+ * The contract is the seed document; the tolerance is for drift seen across Surepass endpoints:
+ * counts sent as strings, a branch missing from `summary`, a count that disagrees with its list.
+ */
+import { toNonNegativeInteger } from '../shared/numbers';
+
+/** The branches in output order. `outputs`, `outputNames` and `execute` all follow this list. */
+export const STAMP_BRANCHES = [
+	{ key: 'pending', outputName: 'Pending' },
+	{ key: 'available', outputName: 'Available' },
+	{ key: 'failed', outputName: 'Failed' },
+] as const;
+
+export type StampStatus = (typeof STAMP_BRANCHES)[number]['key'];
+
+export const FAILED_OUTPUT = STAMP_BRANCHES.findIndex((branch) => branch.key === 'failed');
+
+export const BULK_ORDER_PREFIX = 'bulk_stamp_v2_';
+export const SINGLE_STAMP_PREFIX = 'stamp_v2_';
+
+export interface StampBranch {
+	status: StampStatus;
+	stampIds: string[];
+	/** What Surepass said in `count`, when it said something usable. */
+	reportedCount: number | undefined;
+}
+
+export interface StampOrderSummary {
+	/** The order asked for. */
+	bulkOrderId: string;
+	/** `data.client_id` as Surepass sent it. */
+	vendorClientId: string | undefined;
+	quantity: number;
+	/** In output order: pending, available, failed. */
+	branches: StampBranch[];
+	/** Stamps counted in `quantity` but listed in no branch. */
+	unlistedCount: number;
+	/** Drift noticed in the response, in words a person reads. Empty when the response was clean. */
+	warnings: string[];
+}
+
+/** The summary, or why the response cannot be read as one. */
+export type SummaryParse = { ok: true; summary: StampOrderSummary } | { ok: false; problem: string };
+
+/** What is wrong with a Bulk Order ID a user typed or mapped, or `undefined` when it looks right. */
+export function checkBulkOrderId(id: string): string | undefined {
+	if (id === '') return 'The Bulk Order ID is empty';
+	if (id.startsWith(SINGLE_STAMP_PREFIX)) {
+		return `"${id}" is the ID of a single stamp, not of a bulk order: enter the bulk order ID, which starts with "${BULK_ORDER_PREFIX}"`;
+	}
+	return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function describeJsonType(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a JSON array';
+	if (typeof value === 'object') return 'a JSON object';
+	return `a JSON ${typeof value}`;
+}
+
+/**
+ * Reads `data` of a successful envelope. Says what is wrong when the response cannot be read as
+ * a summary at all; notes softer drift in `warnings`.
+ */
+export function parseStampOrderSummary(data: unknown, bulkOrderId: string): SummaryParse {
+	if (!isObject(data)) {
+		return { ok: false, problem: `"data" is ${describeJsonType(data)}, expected the order summary object` };
+	}
+	const warnings: string[] = [];
+	const vendorClientId = typeof data.client_id === 'string' ? data.client_id : undefined;
+	if (vendorClientId !== undefined && vendorClientId !== bulkOrderId) {
+		warnings.push(`Surepass answered with client_id "${vendorClientId}" for the order "${bulkOrderId}"`);
+	}
+	const summary = data.summary;
+	if (!isObject(summary)) {
+		return {
+			ok: false,
+			problem:
+				summary === undefined
+					? 'the response has no "summary", so the stamps cannot be routed'
+					: `"summary" is ${describeJsonType(summary)}, expected an object with pending, available and failed`,
+		};
+	}
+
+	const branches: StampBranch[] = [];
+	for (const { key } of STAMP_BRANCHES) {
+		const branch = parseBranch(summary[key], key, warnings);
+		if (typeof branch === 'string') return { ok: false, problem: branch };
+		branches.push(branch);
+	}
+
+	const listed = branches.reduce((total, branch) => total + branch.stampIds.length, 0);
+	let quantity = toNonNegativeInteger(data.quantity);
+	if (quantity === undefined) {
+		if (data.quantity !== undefined) warnings.push(`"quantity" is not a whole number (${preview(data.quantity)})`);
+		else warnings.push('"quantity" is missing: it is taken as the number of stamps listed');
+		quantity = listed;
+	}
+	findDuplicates(branches, warnings);
+	return {
+		ok: true,
+		summary: {
+			bulkOrderId,
+			vendorClientId,
+			quantity,
+			branches,
+			unlistedCount: Math.max(0, quantity - listed),
+			warnings,
+		},
+	};
+}
+
+/** A branch, or why it cannot be read. */
+function parseBranch(raw: unknown, status: StampStatus, warnings: string[]): StampBranch | string {
+	if (raw === undefined || raw === null) {
+		return { status, stampIds: [], reportedCount: undefined };
+	}
+	if (!isObject(raw)) return `"summary.${status}" is ${describeJsonType(raw)}, expected an object`;
+	const stampIds = raw.stamps === undefined || raw.stamps === null ? [] : raw.stamps;
+	if (!Array.isArray(stampIds)) {
+		return `"summary.${status}.stamps" is ${describeJsonType(stampIds)}, expected a list of stamp IDs`;
+	}
+	for (let i = 0; i < stampIds.length; i++) {
+		if (typeof stampIds[i] !== 'string') {
+			return `"summary.${status}.stamps[${i}]" is ${describeJsonType(stampIds[i])}, expected a stamp ID`;
+		}
+	}
+	let reportedCount: number | undefined;
+	if (raw.count !== undefined && raw.count !== null) {
+		reportedCount = toNonNegativeInteger(raw.count);
+		if (reportedCount === undefined) {
+			warnings.push(`"summary.${status}.count" is not a whole number (${preview(raw.count)}); the list was counted instead`);
+		}
+	}
+	if (reportedCount !== undefined && reportedCount !== stampIds.length) {
+		warnings.push(
+			`Surepass counts ${reportedCount} ${status} stamp(s) but lists ${stampIds.length}; the list is used`,
+		);
+	}
+	return { status, stampIds: stampIds as string[], reportedCount };
+}
+
+function findDuplicates(branches: StampBranch[], warnings: string[]): void {
+	const seen = new Map<string, StampStatus>();
+	for (const branch of branches) {
+		for (const stampId of branch.stampIds) {
+			const earlier = seen.get(stampId);
+			if (earlier === undefined) {
+				seen.set(stampId, branch.status);
+			} else if (earlier !== branch.status) {
+				warnings.push(`Stamp ${stampId} is listed as both ${earlier} and ${branch.status}`);
+			} else {
+				warnings.push(`Stamp ${stampId} is listed twice as ${branch.status}`);
+			}
+		}
+	}
+}
+
+function preview(value: unknown): string {
+	const text = JSON.stringify(value) ?? String(value);
+	return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+export type OutputMode = 'perStamp' | 'perOrder';
+
+export interface StampItem {
+	bulkOrderId: string;
+	stampId: string;
+	status: StampStatus;
+	quantity: number;
+	pendingCount: number;
+	availableCount: number;
+	failedCount: number;
+	warnings?: string[];
+}
+
+/**
+ * Turns a summary into the JSON of the items for each output, in output order.
+ * Every order yields at least one item: stamps that `quantity` counts but no list holds become
+ * one Pending item with `unlistedCount`, so an order with nothing listed is never silently dropped.
+ */
+export function routeSummary(summary: StampOrderSummary, mode: OutputMode): Array<Array<Record<string, unknown>>> {
+	const [pending, available, failed] = summary.branches;
+	const counts = {
+		pendingCount: pending.stampIds.length,
+		availableCount: available.stampIds.length,
+		failedCount: failed.stampIds.length,
+	};
+	const warnings = summary.warnings.length > 0 ? summary.warnings : undefined;
+	const outputs: Array<Array<Record<string, unknown>>> = summary.branches.map((branch) => {
+		const { status, stampIds } = branch;
+		if (mode === 'perOrder') {
+			if (stampIds.length === 0) return [];
+			const item: Record<string, unknown> = {
+				bulkOrderId: summary.bulkOrderId,
+				status,
+				count: stampIds.length,
+				stampIds,
+				quantity: summary.quantity,
+				...counts,
+			};
+			if (warnings) item.warnings = warnings;
+			return [item];
+		}
+		const items: Array<Record<string, unknown>> = new Array(stampIds.length);
+		for (let i = 0; i < stampIds.length; i++) {
+			const item: Record<string, unknown> = {
+				bulkOrderId: summary.bulkOrderId,
+				stampId: stampIds[i],
+				status,
+				quantity: summary.quantity,
+				pendingCount: counts.pendingCount,
+				availableCount: counts.availableCount,
+				failedCount: counts.failedCount,
+			};
+			if (warnings) item.warnings = warnings;
+			items[i] = item;
+		}
+		return items;
+	});
+	const listed = counts.pendingCount + counts.availableCount + counts.failedCount;
+	if (summary.unlistedCount > 0 || listed === 0) {
+		const item: Record<string, unknown> = {
+			bulkOrderId: summary.bulkOrderId,
+			stampId: null,
+			status: 'pending',
+			unlistedCount: summary.unlistedCount,
+			quantity: summary.quantity,
+			...counts,
+			note:
+				listed === 0
+					? 'Surepass lists no stamps for this order yet'
+					: `${summary.unlistedCount} stamp(s) of the order are not listed in any branch yet`,
+		};
+		if (warnings) item.warnings = warnings;
+		outputs[0].push(item);
+	}
+	return outputs;
+}
