@@ -1,0 +1,264 @@
+// @ts-check
+/**
+ * A local stand-in for the vendor APIs: a real HTTP server on loopback, built on node:http.
+ * It serves the endpoints exactly as the seed documents show them, counts what it receives
+ * (requests, the most in flight at once), and can be told to misbehave (faults) for tests.
+ */
+const http = require('node:http');
+
+/**
+ * @typedef {object} EmulatorRequest
+ * @property {string} route            which vendor route answered ("surepass", …)
+ * @property {string} method
+ * @property {string} path             the decoded path, without query
+ * @property {string} rawUrl           the request target exactly as received
+ * @property {Record<string, string[]>} query every query parameter, as received
+ * @property {http.IncomingHttpHeaders} headers
+ * @property {string} body
+ * @property {Record<string, unknown>} params what the route read from the request (client_id, …)
+ *
+ * @typedef {object} EmulatorResponse
+ * @property {number} status
+ * @property {Record<string, string>} [headers]
+ * @property {string} [body]
+ *
+ * @typedef {object} Route
+ * @property {string} route
+ * @property {(req: EmulatorRequest) => EmulatorResponse | undefined | Promise<EmulatorResponse | undefined>} handle
+ *
+ * @typedef {object} Fault
+ * @property {string} [route]           only requests answered by this route
+ * @property {(req: EmulatorRequest) => boolean} [when]  only requests this returns true for
+ * @property {number} [times]           how many requests it hits (default: all)
+ * @property {number} [status]          answer with this status and the body below
+ * @property {Record<string, string>} [headers]
+ * @property {string | object} [body]   the body (objects are sent as JSON)
+ * @property {number} [delayMs]         wait before answering
+ * @property {'reset' | 'reset-mid' | 'hang' | 'slow'} [action]
+ *   reset: close the connection without an answer; reset-mid: send the headers and half the
+ *   body, then close; hang: never answer; slow: send the body in small pieces, slowly
+ * @property {number} [chunkDelayMs]    for slow: the pause between pieces
+ * @property {boolean} [passThrough]    answer normally after the delay (a fault that only delays)
+ * @property {number} [hits]            how many requests it has hit so far (kept by the emulator)
+ */
+
+class Emulator {
+	/**
+	 * @param {{ routes: Route[], latencyMs?: number }} options
+	 */
+	constructor(options) {
+		this.routes = options.routes;
+		this.latencyMs = options.latencyMs ?? 0;
+		/** @type {Fault[]} */
+		this.faults = [];
+		/** @type {Array<EmulatorRequest & { status: number | string }>} */
+		this.log = [];
+		this.logLimit = 10_000;
+		this.stats = { requests: 0, inFlight: 0, maxInFlight: 0, byRoute: /** @type {Record<string, number>} */ ({}) };
+		/** @type {Set<import('node:net').Socket>} */
+		this.sockets = new Set();
+		/** @type {http.Server | undefined} */
+		this.server = undefined;
+		this.url = '';
+	}
+
+	/** @param {number} [port] @param {string} [host] */
+	async start(port = 0, host = '127.0.0.1') {
+		const server = http.createServer((req, res) => {
+			this.onRequest(req, res).catch((error) => {
+				if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+				res.end(`emulator error: ${error instanceof Error ? error.message : String(error)}`);
+			});
+		});
+		server.keepAliveTimeout = 5_000;
+		server.on('connection', (socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		this.server = server;
+		await new Promise((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, host, () => resolve(undefined));
+		});
+		const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+		this.url = `http://${host}:${address.port}`;
+		return this.url;
+	}
+
+	async stop() {
+		const server = this.server;
+		if (!server) return;
+		this.server = undefined;
+		for (const socket of this.sockets) socket.destroy();
+		await new Promise((resolve) => server.close(() => resolve(undefined)));
+	}
+
+	/** @param {Fault} fault */
+	addFault(fault) {
+		fault.hits = 0;
+		this.faults.push(fault);
+		return fault;
+	}
+
+	clearFaults() {
+		this.faults = [];
+	}
+
+	resetStats() {
+		this.stats = { requests: 0, inFlight: 0, maxInFlight: 0, byRoute: {} };
+		this.log = [];
+	}
+
+	/** @param {string} route */
+	requestsTo(route) {
+		return this.log.filter((entry) => entry.route === route);
+	}
+
+	/**
+	 * @param {http.IncomingMessage} req
+	 * @param {http.ServerResponse} res
+	 */
+	async onRequest(req, res) {
+		this.stats.requests++;
+		this.stats.inFlight++;
+		if (this.stats.inFlight > this.stats.maxInFlight) this.stats.maxInFlight = this.stats.inFlight;
+		let done = false;
+		const finish = () => {
+			if (!done) {
+				done = true;
+				this.stats.inFlight--;
+			}
+		};
+		res.on('close', finish);
+		res.on('finish', finish);
+
+		const body = await readBody(req);
+		const rawUrl = req.url ?? '/';
+		const parsed = new URL(rawUrl, 'http://emulator.invalid');
+		/** @type {Record<string, string[]>} */
+		const query = {};
+		for (const [key, value] of parsed.searchParams) (query[key] ??= []).push(value);
+		/** @type {EmulatorRequest & { status: number | string }} */
+		const request = {
+			route: '',
+			method: req.method ?? 'GET',
+			path: safeDecode(parsed.pathname),
+			rawUrl,
+			query,
+			headers: req.headers,
+			body,
+			params: {},
+			status: 0,
+		};
+
+		/** @type {EmulatorResponse | undefined} */
+		let response;
+		let route;
+		for (const candidate of this.routes) {
+			request.route = candidate.route;
+			// Routes fill `params` from the request; faults can look at them.
+			response = await candidate.handle(request);
+			if (response) {
+				route = candidate.route;
+				break;
+			}
+		}
+		if (!route) request.route = 'unknown';
+		this.stats.byRoute[request.route] = (this.stats.byRoute[request.route] ?? 0) + 1;
+		if (this.log.length < this.logLimit) this.log.push(request);
+
+		const fault = this.takeFault(request);
+		const delay = (fault?.delayMs ?? 0) + this.latencyMs;
+		if (delay > 0) await sleep(delay);
+
+		if (fault && !fault.passThrough) {
+			request.status = fault.action ?? fault.status ?? 'fault';
+			await this.applyFault(fault, req, res, response);
+			return;
+		}
+		if (!response) response = { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
+		request.status = response.status;
+		res.writeHead(response.status, response.headers);
+		res.end(response.body ?? '');
+	}
+
+	/** @param {EmulatorRequest} request */
+	takeFault(request) {
+		for (const fault of this.faults) {
+			if (fault.route && fault.route !== request.route) continue;
+			if (fault.when && !fault.when(request)) continue;
+			if (fault.times !== undefined && (fault.hits ?? 0) >= fault.times) continue;
+			fault.hits = (fault.hits ?? 0) + 1;
+			return fault;
+		}
+		return undefined;
+	}
+
+	/**
+	 * @param {Fault} fault
+	 * @param {http.IncomingMessage} req
+	 * @param {http.ServerResponse} res
+	 * @param {EmulatorResponse | undefined} normal
+	 */
+	async applyFault(fault, req, res, normal) {
+		const status = fault.status ?? normal?.status ?? 200;
+		const headers = { ...(fault.status === undefined ? normal?.headers : { 'content-type': 'application/json' }), ...fault.headers };
+		const body =
+			fault.body === undefined ? (normal?.body ?? '') : typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body);
+		switch (fault.action) {
+			case 'reset':
+				req.socket.destroy();
+				return;
+			case 'hang':
+				return; // the socket stays open until the client gives up or the emulator stops
+			case 'reset-mid': {
+				res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
+				res.write(body.slice(0, Math.max(1, Math.floor(body.length / 2))));
+				await sleep(20);
+				req.socket.destroy();
+				return;
+			}
+			case 'slow': {
+				res.writeHead(status, headers);
+				const pieces = Math.max(2, Math.min(20, body.length));
+				const size = Math.ceil(body.length / pieces);
+				for (let i = 0; i < body.length && !res.destroyed; i += size) {
+					res.write(body.slice(i, i + size));
+					await sleep(fault.chunkDelayMs ?? 200);
+				}
+				res.end();
+				return;
+			}
+			default:
+				res.writeHead(status, headers);
+				res.end(body);
+		}
+	}
+}
+
+/** @param {http.IncomingMessage} req @returns {Promise<string>} */
+function readBody(req) {
+	return new Promise((resolve) => {
+		/** @type {Buffer[]} */
+		const chunks = [];
+		req.on('data', (chunk) => chunks.push(chunk));
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
+	});
+}
+
+/** @param {number} ms */
+function sleep(ms) {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** @param {string} text */
+function safeDecode(text) {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
+}
+
+module.exports = { Emulator };

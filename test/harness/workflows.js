@@ -1,0 +1,41 @@
+// @ts-check
+/**
+ * Builds the small workflows the tests run: a Manual Trigger whose pinned data are the input
+ * items, wired to the node under test.
+ */
+const { PACKAGE } = require('./engine');
+
+/**
+ * @param {object} spec
+ * @param {string} spec.type             short node type, e.g. "surepassStamp"
+ * @param {string} spec.credentialType   e.g. "surepassApi"
+ * @param {Record<string, unknown>} spec.parameters
+ * @param {Array<Record<string, unknown>>} spec.items  the input items' JSON
+ * @param {'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput'} [spec.onError]
+ * @param {string} [spec.name]
+ * @returns {import('./engine').WorkflowJson}
+ */
+function singleNodeWorkflow(spec) {
+	const name = spec.name ?? 'Node';
+	/** @type {import('n8n-workflow').INode} */
+	const node = {
+		id: 'node-under-test',
+		name,
+		type: `${PACKAGE}.${spec.type}`,
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: /** @type {import('n8n-workflow').INodeParameters} */ (spec.parameters),
+		credentials: { [spec.credentialType]: { id: '1', name: 'Test credential' } },
+	};
+	if (spec.onError) node.onError = spec.onError;
+	return {
+		nodes: [
+			{ id: 'input', name: 'Input', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			node,
+		],
+		connections: { Input: { main: [[{ node: name, type: 'main', index: 0 }]] } },
+		pinData: { Input: spec.items.map((json) => ({ json: /** @type {import('n8n-workflow').IDataObject} */ (json) })) },
+	};
+}
+
+module.exports = { singleNodeWorkflow };

@@ -1,0 +1,38 @@
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import { SurepassApi } from '../credentials/SurepassApi.credentials';
+import { SurepassStamp } from '../nodes/SurepassStamp/SurepassStamp.node';
+import { createEmulator } from './emulator';
+import { createHarness } from './harness/engine';
+
+export const harness = createHarness({
+	nodeTypes: { surepassStamp: new SurepassStamp() },
+	credentialTypes: [new SurepassApi()],
+});
+
+/** Starts an emulator for the tests of one file and stops it after them. */
+export function useEmulator(options?: Parameters<typeof createEmulator>[0]) {
+	const emulator = createEmulator(options);
+	beforeAll(async () => {
+		await emulator.start();
+	});
+	afterAll(async () => {
+		await emulator.stop();
+	});
+	beforeEach(() => {
+		emulator.clearFaults();
+		emulator.resetStats();
+		emulator.latencyMs = options?.latencyMs ?? 0;
+	});
+	return emulator;
+}
+
+/** The JSON of each item in each output, for comparing whole branches at once. */
+export function jsonOf(outputs: INodeExecutionData[][]) {
+	return outputs.map((items) => items.map((item) => item.json));
+}
+
+/** Each item's json together with its pairedItem, the shape the tests assert in full. */
+export function itemsOf(outputs: INodeExecutionData[][]) {
+	return outputs.map((items) => items.map(({ json, pairedItem }) => ({ json, pairedItem })));
+}
