@@ -5,7 +5,8 @@
  * Usage: npm pack --dry-run --json > pack.json && node scripts/check-pack.js pack.json
  */
 const fs = require('node:fs');
-const pkg = require('../package.json');
+/** @type {{ n8n: { nodes: string[], credentials: string[] }, dependencies?: Record<string, string> }} */
+const pkg = JSON.parse(fs.readFileSync(require.resolve('../package.json'), 'utf8'));
 
 const [packFile] = process.argv.slice(2);
 const [pack] = JSON.parse(fs.readFileSync(packFile, 'utf8'));
