@@ -25,7 +25,8 @@ for (const nodeFile of pkg.n8n.nodes) {
 	const codex = nodeFile.replace(/\.js$/, '.json');
 	if (!files.includes(codex)) problems.push(`missing codex file: ${codex}`);
 }
-if (Object.keys(pkg.dependencies ?? {}).length > 0) problems.push(`runtime dependencies: ${Object.keys(pkg.dependencies).join(', ')}`);
+const runtime = Object.keys(pkg.dependencies ?? {});
+if (runtime.length > 0) problems.push(`runtime dependencies: ${runtime.join(', ')}`);
 if (problems.length > 0) {
 	console.error(problems.join('\n'));
 	process.exit(1);
