@@ -115,3 +115,20 @@ function asNodeError(
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(ctx.getNode(), message, { itemIndex });
 }
+
+/** Wraps each output's JSON into items that point back at their input item. */
+export function toRouted(outputs: Array<Array<Record<string, unknown>>>, itemIndex: number): Routed {
+	return outputs.map((items) => {
+		const data: INodeExecutionData[] = new Array(items.length);
+		for (let i = 0; i < items.length; i++) {
+			data[i] = { json: items[i] as INodeExecutionData['json'], pairedItem: { item: itemIndex } };
+		}
+		return data;
+	});
+}
+
+/** A parameter's value as trimmed text: mapped values can be numbers, null or undefined. */
+export function parameterText(value: unknown): string {
+	if (value === undefined || value === null) return '';
+	return (typeof value === 'string' ? value : String(value)).trim();
+}

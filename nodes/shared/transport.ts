@@ -48,6 +48,8 @@ const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
 	'ERR_SOCKET_CONNECTION_TIMEOUT',
 	'UND_ERR_SOCKET',
 	'TIMEOUT',
+	// Raised by a credential's preAuthentication when its token endpoint is down or overloaded.
+	'EPASSPORT_UNAVAILABLE',
 ]);
 
 export interface HttpResponse {
@@ -75,18 +77,27 @@ interface RawFullResponse {
 	statusCode: number;
 }
 
+export interface SendOptions {
+	/**
+	 * Let n8n renew the credential (run its preAuthentication again) when the server answers 401,
+	 * and retry once with the new token. Off by default: some vendors send business errors as 401.
+	 */
+	renewCredentialOn401?: boolean;
+}
+
 export async function sendWithRetry(
 	ctx: IExecuteFunctions,
 	credentialType: string,
 	request: IHttpRequestOptions,
 	policy: RetryPolicy,
+	sendOptions: SendOptions = {},
 ): Promise<SendResult> {
 	const cancelSignal = ctx.getExecutionCancelSignal();
 	let attempt = 0;
 	for (;;) {
 		attempt++;
 		if (cancelSignal?.aborted) throw cancelled(ctx);
-		const result = await sendOnce(ctx, credentialType, request, policy.timeoutMs, cancelSignal, attempt);
+		const result = await sendOnce(ctx, credentialType, request, policy.timeoutMs, cancelSignal, attempt, sendOptions);
 		const retriesLeft = attempt <= policy.maxRetries;
 		let delayMs: number | undefined;
 		if (result.kind === 'network') {
@@ -112,6 +123,7 @@ async function sendOnce(
 	timeoutMs: number,
 	cancelSignal: AbortSignal | undefined,
 	attempt: number,
+	sendOptions: SendOptions,
 ): Promise<SendResult> {
 	const deadline = AbortSignal.timeout(timeoutMs);
 	const signal = cancelSignal ? AbortSignal.any([cancelSignal, deadline]) : deadline;
@@ -127,7 +139,9 @@ async function sendOnce(
 		abortSignal: signal,
 		timeout: timeoutMs,
 		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
+		// Statuses are read by the vendor module. Only when renewal is asked for does a 401 throw,
+		// which is what makes n8n renew the credential and send the request once more.
+		ignoreHttpStatusErrors: sendOptions.renewCredentialOn401 ? { ignore: true, except: [401] } : true,
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
 		encoding: 'text',
@@ -156,6 +170,8 @@ async function sendOnce(
 				attempts: attempt,
 			};
 		}
+		const answered = responseFromError(error);
+		if (answered) return { kind: 'response', ...answered, attempts: attempt };
 		const code = networkErrorCode(error);
 		if (code === undefined) {
 			// Not a transport failure: the credential refused the request (for example an
@@ -210,6 +226,20 @@ interface ErrorLike {
 	code?: unknown;
 	message?: unknown;
 	cause?: unknown;
+	response?: { status?: unknown; data?: unknown; headers?: Record<string, unknown> };
+}
+
+/** The server's answer inside an error the HTTP client threw for a status, if there is one. */
+function responseFromError(error: unknown): Omit<HttpResponse, 'kind' | 'attempts'> | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const { response, cause } = current as ErrorLike;
+		if (response && typeof response.status === 'number' && response.status >= 100) {
+			return { status: response.status, headers: normalizeHeaders(response.headers), body: bodyText(response.data) };
+		}
+		current = cause;
+	}
+	return undefined;
 }
 
 /** Finds a transport error code anywhere in the error's cause chain. */

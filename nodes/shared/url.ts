@@ -74,6 +74,12 @@ export function requestTarget(options: { baseURL?: string; url: string }): strin
 	return `${options.baseURL.replace(/\/+$/, '')}/${options.url.replace(/^\/+/, '')}`;
 }
 
+/** The host of a base URL, for messages. */
+export function hostOf(baseUrl: string): string {
+	const url = parseUrl(baseUrl);
+	return url ? url.host : baseUrl;
+}
+
 function truncate(text: string): string {
 	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
