@@ -1,13 +1,8 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import type { Routed } from '../shared/batch';
-import { runItems } from '../shared/batch';
+import { parameterText, runItems, toRouted } from '../shared/batch';
 import { toNodeApiError } from '../shared/errors';
 import { readRequestSettings, requestSettingsOptions } from '../shared/settings';
 import { sendWithRetry } from '../shared/transport';
@@ -121,8 +116,7 @@ export class SurepassStamp implements INodeType {
 						description: 'Fix the Base URL in the Surepass API credential.',
 					});
 				}
-				const raw = this.getNodeParameter('bulkOrderId', itemIndex, '') as unknown;
-				const bulkOrderId = (typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : String(raw)).trim();
+				const bulkOrderId = parameterText(this.getNodeParameter('bulkOrderId', itemIndex, ''));
 				const problem = checkBulkOrderId(bulkOrderId);
 				if (problem !== undefined) {
 					throw new NodeOperationError(node, `${problem} [item ${itemIndex}]`, {
@@ -135,18 +129,8 @@ export class SurepassStamp implements INodeType {
 				const result = await sendWithRetry(this, SUREPASS_CREDENTIAL, request, settings.policy);
 				const outcome = interpretSummary(result, bulkOrderId, base.url);
 				if (!outcome.ok) throw toNodeApiError(node, outcome.failure, itemIndex, secrets);
-				return toExecutionData(routeSummary(outcome.summary, mode), itemIndex);
+				return toRouted(routeSummary(outcome.summary, mode), itemIndex);
 			},
 		);
 	}
-}
-
-function toExecutionData(outputs: Array<Array<Record<string, unknown>>>, itemIndex: number): Routed {
-	return outputs.map((items) => {
-		const data: INodeExecutionData[] = new Array(items.length);
-		for (let i = 0; i < items.length; i++) {
-			data[i] = { json: items[i] as INodeExecutionData['json'], pairedItem: { item: itemIndex } };
-		}
-		return data;
-	});
 }

@@ -14,9 +14,10 @@ import {
 } from '../shared/errors';
 import type { HttpResponse, SendResult } from '../shared/transport';
 import type { BaseUrlCheck } from '../shared/url';
-import { checkBaseUrl } from '../shared/url';
+import { checkBaseUrl, hostOf } from '../shared/url';
 import type { StampOrderSummary } from './summary';
-import { describeJsonType, parseStampOrderSummary } from './summary';
+import { parseStampOrderSummary } from './summary';
+import { describeJsonType, isObject, stringField } from '../shared/json';
 
 export const SUREPASS_CREDENTIAL = 'surepassApi';
 export const SUMMARY_PATH = '/api/v1/stamper-v2/bulk-stamp-order-summary';
@@ -147,19 +148,3 @@ function httpFailure(
 	};
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function stringField(body: Record<string, unknown> | undefined, key: string): string | undefined {
-	const value = body?.[key];
-	return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-export function hostOf(baseUrl: string): string {
-	try {
-		return new URL(baseUrl).host;
-	} catch {
-		return baseUrl;
-	}
-}

@@ -7,6 +7,7 @@
  * counts sent as strings, a branch missing from `summary`, a count that disagrees with its list.
  */
 import { toNonNegativeInteger } from '../shared/numbers';
+import { describeJsonType, isObject, preview } from '../shared/json';
 
 /** The branches in output order. `outputs`, `outputNames` and `execute` all follow this list. */
 export const STAMP_BRANCHES = [
@@ -53,17 +54,6 @@ export function checkBulkOrderId(id: string): string | undefined {
 		return `"${id}" is the ID of a single stamp, not of a bulk order: enter the bulk order ID, which starts with "${BULK_ORDER_PREFIX}"`;
 	}
 	return undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function describeJsonType(value: unknown): string {
-	if (value === null) return 'null';
-	if (Array.isArray(value)) return 'a JSON array';
-	if (typeof value === 'object') return 'a JSON object';
-	return `a JSON ${typeof value}`;
 }
 
 /**
@@ -162,11 +152,6 @@ function findDuplicates(branches: StampBranch[], warnings: string[]): void {
 			}
 		}
 	}
-}
-
-function preview(value: unknown): string {
-	const text = JSON.stringify(value) ?? String(value);
-	return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 export type OutputMode = 'perStamp' | 'perOrder';
