@@ -1,0 +1,216 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import type { Routed } from '../shared/batch';
+import { parameterText, runItems, toRouted } from '../shared/batch';
+import { toNodeApiError } from '../shared/errors';
+import { readRequestSettings, requestSettingsOptions } from '../shared/settings';
+import { sendWithRetry } from '../shared/transport';
+import { contextUrl, interpretStatus, PAYCODE_CREDENTIAL, statusRequest } from './api';
+import type { OutputMode, PinMode, RouteOptions } from './batch';
+import { FAILED_OUTPUT, pendingItem, routeBatch, TOKEN_BRANCHES } from './batch';
+
+export class InterswitchPaycode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Interswitch Paycode',
+		name: 'interswitchPaycode',
+		icon: { light: 'file:paycode.svg', dark: 'file:paycode.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ "Get Status: " + ($parameter["output"] === "perBatch" ? "one item per batch" : "one item per token") }}',
+		description:
+			'Check an Interswitch Paycode bulk token batch and route its tokens to Pending, Successful and Failed',
+		defaults: { name: 'Interswitch Paycode' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: TOKEN_BRANCHES.map(() => NodeConnectionTypes.Main),
+		outputNames: TOKEN_BRANCHES.map((branch) => branch.outputName),
+		credentials: [{ name: 'interswitchPaycodeApi', required: true }],
+		// One-time PINs are cash-out secrets: n8n 2.x redacts these fields from saved executions.
+		sensitiveOutputFields: ['oneTimePin', 'tokens[*].oneTimePin'],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Bulk Token Batch', value: 'bulkTokenBatch' }],
+				default: 'bulkTokenBatch',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['bulkTokenBatch'] } },
+				options: [
+					{
+						name: 'Get Status',
+						value: 'getStatus',
+						action: 'Get the status of a bulk token batch',
+						description: 'Get every token of a bulk Paycode batch and route each by status',
+					},
+				],
+				default: 'getStatus',
+			},
+			{
+				displayName: 'Reference ID',
+				name: 'referenceId',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: '123456',
+				displayOptions: { show: { resource: ['bulkTokenBatch'], operation: ['getStatus'] } },
+				description:
+					'The transaction reference used when the bulk tokens were generated. Map it from a previous node to check many batches at once: each input item is one batch.',
+			},
+			{
+				displayName: 'Front-End Partner ID',
+				name: 'frontEndPartnerId',
+				type: 'string',
+				default: '',
+				placeholder: '455',
+				displayOptions: { show: { resource: ['bulkTokenBatch'], operation: ['getStatus'] } },
+				description:
+					"The front-end partner ID sent when the tokens were generated. Leave empty to use the credential's.",
+			},
+			{
+				displayName: 'Expected Token Count',
+				name: 'expectedTokenCount',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 0 },
+				default: 0,
+				displayOptions: { show: { resource: ['bulkTokenBatch'], operation: ['getStatus'] } },
+				description:
+					'How many tokens were submitted for the batch. When set, tokens not generated yet are reported in Pending. Leave 0 if unknown.',
+			},
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				displayOptions: { show: { resource: ['bulkTokenBatch'], operation: ['getStatus'] } },
+				options: [
+					{
+						name: 'One Item per Token',
+						value: 'perToken',
+						description: 'Every token is its own item, with the beneficiary, amount and batch summary',
+					},
+					{
+						name: 'One Item per Batch',
+						value: 'perBatch',
+						description: 'Each branch that has tokens gets one item with the list of tokens',
+					},
+				],
+				default: 'perToken',
+				description: 'How the tokens of a batch are turned into items',
+			},
+			{
+				displayName: 'One-Time PINs',
+				name: 'oneTimePins',
+				type: 'options',
+				displayOptions: { show: { resource: ['bulkTokenBatch'], operation: ['getStatus'] } },
+				options: [
+					{
+						name: 'Include',
+						value: 'include',
+						description: 'Pass each PIN on, e.g. to text it to the beneficiary',
+					},
+					{ name: 'Mask', value: 'mask', description: 'Replace each PIN with ****' },
+					{ name: 'Omit', value: 'omit', description: 'Leave the PIN field out' },
+				],
+				default: 'include',
+				description:
+					'A one-time PIN lets anyone with the beneficiary number take the cash out. Include it only if a next node needs it.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				displayOptions: { show: { resource: ['bulkTokenBatch'], operation: ['getStatus'] } },
+				options: [
+					{
+						displayName: 'Treat "No Record of Batch" as Pending',
+						name: 'noRecordAsPending',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether Interswitch\'s "no record of batch" (10904) for a batch submitted moments ago goes to Pending instead of being an error',
+					},
+					...requestSettingsOptions('Interswitch'),
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const node = this.getNode();
+		const itemCount = this.getInputData().length;
+		const mode = this.getNodeParameter('output', 0, 'perToken') as OutputMode;
+		const pins = this.getNodeParameter('oneTimePins', 0, 'include') as PinMode;
+		const options = this.getNodeParameter('options', 0, {}) as { noRecordAsPending?: boolean };
+		const settings = readRequestSettings(this);
+		const credentials = await this.getCredentials(PAYCODE_CREDENTIAL);
+		const secrets = [String(credentials.clientSecret ?? ''), String(credentials.accessToken ?? '')];
+		const base = contextUrl(credentials);
+		const defaultPartner = String(credentials.frontEndPartnerId ?? '').trim();
+
+		return await runItems(
+			this,
+			itemCount,
+			{
+				outputCount: TOKEN_BRANCHES.length,
+				failedOutput: FAILED_OUTPUT,
+				concurrency: settings.concurrency,
+				// The first request fetches the access token into the credential; the rest reuse it.
+				firstAlone: true,
+			},
+			async (itemIndex): Promise<Routed> => {
+				const fail = (message: string, description: string) =>
+					new NodeOperationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
+				if (!base.ok) throw fail(base.problem, 'Fix the Context URL in the Interswitch Paycode API credential.');
+				const referenceId = parameterText(this.getNodeParameter('referenceId', itemIndex, ''));
+				if (referenceId === '') {
+					throw fail('The Reference ID is empty', 'Enter or map the transaction reference used when the bulk tokens were generated.');
+				}
+				const frontEndPartnerId = parameterText(this.getNodeParameter('frontEndPartnerId', itemIndex, '')) || defaultPartner;
+				if (frontEndPartnerId === '') {
+					throw fail(
+						'No Front-End Partner ID',
+						'Set the Front-End Partner ID in the node, or a default one in the Interswitch Paycode API credential.',
+					);
+				}
+				const expected = this.getNodeParameter('expectedTokenCount', itemIndex, 0) as unknown;
+				const expectedNumber = typeof expected === 'number' ? expected : Number(parameterText(expected) || 0);
+				if (!Number.isSafeInteger(expectedNumber) || expectedNumber < 0) {
+					throw fail(`The Expected Token Count "${String(expected)}" is not a whole number`, 'Enter the number of tokens submitted, or 0 if unknown.');
+				}
+				const route: RouteOptions = {
+					mode,
+					pins,
+					frontEndPartnerId,
+					expectedCount: expectedNumber > 0 ? expectedNumber : undefined,
+				};
+
+				const request = statusRequest(base.url, referenceId, frontEndPartnerId);
+				const query = { referenceId, frontEndPartnerId };
+				let outcome = interpretStatus(await sendWithRetry(this, PAYCODE_CREDENTIAL, request, settings.policy), query, base.url);
+				if (!outcome.ok && outcome.tokenRejected) {
+					// The token was refused though it had not expired (revoked, or issued for another
+					// environment): ask n8n to renew it once and try again.
+					const retry = await sendWithRetry(this, PAYCODE_CREDENTIAL, request, settings.policy, { renewCredentialOn401: true });
+					outcome = interpretStatus(retry, query, base.url);
+				}
+				if (!outcome.ok) {
+					if (outcome.noRecord && options.noRecordAsPending === true) {
+						const note = 'Interswitch has no record of this batch yet (10904); check again later';
+						return toRouted([[pendingItem(referenceId, route, 0, undefined, undefined, note)], [], []], itemIndex);
+					}
+					throw toNodeApiError(node, outcome.failure, itemIndex, secrets);
+				}
+				return toRouted(routeBatch(outcome.batch, route), itemIndex);
+			},
+		);
+	}
+}

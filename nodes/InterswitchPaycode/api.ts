@@ -1,0 +1,242 @@
+/**
+ * The Interswitch side of the bulk token batch status call: the request, and what each answer
+ * means. HTTP itself goes through the shared transport.
+ *
+ * Interswitch sends business errors as HTTP 401 with a body
+ * `{ "errors": [{ "code", "message" }], "error": { "code", "message" } }`: the node branches on
+ * `error.code`, not on the status, so "no record of batch" never reads as "authorization failed".
+ */
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+
+import type { ApiFailure } from '../shared/errors';
+import { attemptsText, networkFailure, parseJsonBody, redirectFailure, unexpectedResponseFailure } from '../shared/errors';
+import type { HttpResponse, SendResult } from '../shared/transport';
+import type { BaseUrlCheck } from '../shared/url';
+import { checkBaseUrl, hostOf } from '../shared/url';
+import type { BatchStatus } from './batch';
+import { parseBatchStatus } from './batch';
+import { isObject } from '../shared/json';
+
+export const PAYCODE_CREDENTIAL = 'interswitchPaycodeApi';
+export const STATUS_PATH = '/pwm/bulk/tokens/comprehensive/status';
+export const NO_RECORD_OF_BATCH = '10904';
+
+const VENDOR = 'Interswitch';
+
+export function contextUrl(credentials: ICredentialDataDecryptedObject): BaseUrlCheck {
+	return checkBaseUrl(credentials.contextUrl, 'Context URL');
+}
+
+/**
+ * The query string is built here, each value percent-encoded, rather than left to the HTTP
+ * client: the signature headers sign the exact URL, and no value can add or change a parameter.
+ */
+export function statusRequest(baseUrl: string, referenceId: string, frontEndPartnerId: string): IHttpRequestOptions {
+	const query = `referenceId=${encodeURIComponent(referenceId)}&frontEndPartner=${encodeURIComponent(frontEndPartnerId)}`;
+	return {
+		method: 'GET',
+		url: `${baseUrl}${STATUS_PATH}?${query}`,
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+	};
+}
+
+export type StatusOutcome =
+	| { ok: true; batch: BatchStatus }
+	| { ok: false; failure: ApiFailure; noRecord?: boolean; tokenRejected?: boolean };
+
+interface Query {
+	referenceId: string;
+	frontEndPartnerId: string;
+}
+
+/** Reads what came back for one batch. Pure: no I/O, no n8n. */
+export function interpretStatus(result: SendResult, query: Query, baseUrl: string): StatusOutcome {
+	if (result.kind === 'network') {
+		const failure = networkFailure(VENDOR, hostOf(baseUrl), result);
+		if (result.detail.startsWith('Interswitch Passport')) {
+			failure.message = `${result.detail} (${attemptsText(result.attempts)})`;
+			failure.description = 'Access tokens come from Passport. Check the Passport Token URL in the credential and try again later.';
+		}
+		return { ok: false, failure };
+	}
+	const { status } = result;
+	if (status >= 300 && status < 400) return { ok: false, failure: redirectFailure(VENDOR, result) };
+	const parsed = parseJsonBody(result);
+	const body = parsed.ok && isObject(parsed.value) ? parsed.value : undefined;
+	if (status >= 400) return httpFailure(result, body, query);
+	if (!parsed.ok) return { ok: false, failure: unexpectedResponseFailure(VENDOR, parsed.problem, status) };
+	const batch = parseBatchStatus(parsed.value, query.referenceId);
+	if (!batch.ok) return { ok: false, failure: unexpectedResponseFailure(VENDOR, batch.problem, status) };
+	// A 200 carrying an error object and no token lists is an error all the same.
+	if (body && isObject(body.error) && body.successful === undefined && body.summary === undefined) {
+		return httpFailure({ ...result, status: 400 }, body, query, status);
+	}
+	return batch;
+}
+
+function httpFailure(
+	response: HttpResponse,
+	body: Record<string, unknown> | undefined,
+	query: Query,
+	httpCode = response.status,
+): StatusOutcome {
+	const { status } = response;
+	const vendorError = readVendorError(body);
+	const vendorCode = vendorError?.code;
+	const vendorMessage = vendorError?.message;
+	const said = vendorMessage ? `: ${vendorMessage}` : '';
+	const base = { httpCode, vendorCode, vendorMessage };
+	const ref = `"${query.referenceId}"`;
+	const partner = `"${query.frontEndPartnerId}"`;
+
+	switch (vendorCode) {
+		case NO_RECORD_OF_BATCH:
+			return {
+				ok: false,
+				noRecord: true,
+				failure: {
+					...base,
+					message: `Interswitch has no batch with reference ${ref} for front-end partner ${partner} (10904)`,
+					description:
+						'Check the Reference ID (the transaction reference used when the tokens were generated) and the Front-End Partner ID. If the batch was submitted moments ago, turn on the option "Treat No Record of Batch as Pending".',
+				},
+			};
+		case 'E50':
+			return {
+				ok: false,
+				failure: {
+					...base,
+					message: `Interswitch says the Reference ID is empty (E50${said})`,
+					description: 'Map the batch reference used when the tokens were generated into Reference ID.',
+				},
+			};
+		case '10801':
+			return {
+				ok: false,
+				failure: {
+					...base,
+					message: `Interswitch does not know the front-end partner ${partner} (10801)`,
+					description: 'Check the Front-End Partner ID in the node, or the default in the Interswitch Paycode API credential.',
+				},
+			};
+		case '10400':
+			return {
+				ok: false,
+				failure: {
+					...base,
+					message: `Interswitch says a required field is missing (10400${said})`,
+					description: 'Check that Reference ID and Front-End Partner ID are both set.',
+				},
+			};
+		case '10500':
+			return {
+				ok: false,
+				failure: {
+					...base,
+					message: `Interswitch could not process the request (10500${said})`,
+					description:
+						'Interswitch could not validate the request or its authentication details. Check the credential (client ID, secret, signature settings) and try again later.',
+				},
+			};
+		case 'E24':
+			return {
+				ok: false,
+				failure: {
+					...base,
+					message: `Interswitch refused the request signature: its timestamp is out of window (E24)`,
+					description:
+						"The Timestamp header comes from this machine's clock, which looks wrong. Set the clock right (for example with NTP) and try again.",
+				},
+			};
+		default:
+			break;
+	}
+	if (vendorCode !== undefined && status !== 429 && status < 500) {
+		// Another business error: Interswitch's own words, not a guess about authorization.
+		return {
+			ok: false,
+			failure: {
+				...base,
+				message: `Interswitch refused the status request (${vendorCode}${said})`,
+				description: `Check the Reference ID ${ref} and the Front-End Partner ID ${partner}.`,
+			},
+		};
+	}
+	if (status === 401) {
+		// A 401 without a business code is about the access token itself.
+		const reason = typeof body?.error_description === 'string' ? `: ${body.error_description}` : said;
+		return {
+			ok: false,
+			tokenRejected: true,
+			failure: {
+				...base,
+				vendorCode: typeof body?.error === 'string' ? body.error : vendorCode,
+				message: `Interswitch rejected the access token (HTTP 401${reason})`,
+				description:
+					'A fresh token from Passport was rejected too. Check that the Passport Token URL and the Context URL belong to the same environment (sandbox or production), and the client ID and secret.',
+			},
+		};
+	}
+	if (status === 403) {
+		return {
+			ok: false,
+			failure: {
+				...base,
+				message: `Interswitch refused access (HTTP 403${said})`,
+				description: 'The client may not use the Paycode API, or Interswitch expects signed requests: check the signature setting in the credential.',
+			},
+		};
+	}
+	if (status === 404) {
+		return {
+			ok: false,
+			failure: {
+				...base,
+				message: `Interswitch has no batch status endpoint at the Context URL (HTTP 404)`,
+				description: 'Check the Context URL in the credential: the path /pwm/bulk/tokens/comprehensive/status is appended to it.',
+			},
+		};
+	}
+	if (status === 429) {
+		return {
+			ok: false,
+			failure: {
+				...base,
+				message: `Interswitch's rate limit was reached (HTTP 429, ${attemptsText(response.attempts)})`,
+				description: "Lower the node's Max Concurrent Requests, or check fewer batches at a time.",
+			},
+		};
+	}
+	if (status >= 500) {
+		return {
+			ok: false,
+			failure: {
+				...base,
+				message: `Interswitch had a server error (HTTP ${status}, ${attemptsText(response.attempts)})`,
+				description: `Interswitch could not answer${said || '.'} This is on Interswitch's side; try again later.`,
+			},
+		};
+	}
+	return {
+		ok: false,
+		failure: {
+			...base,
+			message: `Interswitch answered HTTP ${status}${said}`,
+			description: `Check the Reference ID ${ref} and the Front-End Partner ID ${partner}.`,
+		},
+	};
+}
+
+function readVendorError(body: Record<string, unknown> | undefined): { code?: string; message?: string } | undefined {
+	if (!body) return undefined;
+	const candidates = [body.error, Array.isArray(body.errors) ? body.errors[0] : undefined];
+	for (const candidate of candidates) {
+		if (isObject(candidate)) {
+			const code = candidate.code === undefined || candidate.code === null ? undefined : String(candidate.code);
+			const message = typeof candidate.message === 'string' ? candidate.message : undefined;
+			if (code !== undefined || message !== undefined) return { code, message };
+		}
+	}
+	return undefined;
+}
+

@@ -1,0 +1,275 @@
+/**
+ * Pure parsing and routing of an Interswitch Paycode bulk token batch status
+ * (`GET {context}/pwm/bulk/tokens/comprehensive/status`), kept apart from n8n so it can be tested
+ * with the vendor's exact sample.
+ *
+ * Amounts are strings in minor units (kobo): "400000" is ₦4,000.00. They become exact integers;
+ * naira amounts are derived from them, never the other way round.
+ */
+import { toNonNegativeInteger } from '../shared/numbers';
+import { describeJsonType, isObject, preview } from '../shared/json';
+
+/** The branches in output order. `outputs`, `outputNames` and `execute` all follow this list. */
+export const TOKEN_BRANCHES = [
+	{ key: 'pending', outputName: 'Pending' },
+	{ key: 'successful', outputName: 'Successful' },
+	{ key: 'failed', outputName: 'Failed' },
+] as const;
+
+export type TokenBranch = (typeof TOKEN_BRANCHES)[number]['key'];
+export const PENDING_OUTPUT = 0;
+export const SUCCESSFUL_OUTPUT = 1;
+export const FAILED_OUTPUT = 2;
+
+export const CURRENCY = 'NGN';
+
+export interface PaycodeToken {
+	beneficiaryNumber: string;
+	amountKobo: number;
+	surchargeKobo: number;
+	oneTimePin: string;
+}
+
+export interface BatchSummary {
+	numberOfSuccessful: number;
+	numberOfFailed: number;
+	amountOfSuccessfulKobo: number;
+	amountOfFailedKobo: number;
+}
+
+export interface BatchStatus {
+	batchReference: string;
+	successful: PaycodeToken[];
+	failed: PaycodeToken[];
+	/** From the lists (the lists win over the vendor's summary). */
+	summary: BatchSummary;
+	warnings: string[];
+}
+
+export type BatchParse = { ok: true; batch: BatchStatus } | { ok: false; problem: string };
+
+/**
+ * Reads a successful status body. Says what is wrong when it cannot be read; notes softer drift
+ * (summary counts that disagree with the lists) in `warnings`.
+ */
+export function parseBatchStatus(body: unknown, referenceId: string): BatchParse {
+	if (!isObject(body)) return { ok: false, problem: `the body is ${describeJsonType(body)}, expected a JSON object` };
+	const warnings: string[] = [];
+	const lists: Record<'successful' | 'failed', PaycodeToken[]> = { successful: [], failed: [] };
+	for (const key of ['successful', 'failed'] as const) {
+		// The seed's table names the failed list "Failed" while its JSON uses lower case keys.
+		const capitalised = key === 'failed' ? 'Failed' : 'Successful';
+		const raw = body[key] ?? body[capitalised];
+		const field = body[key] !== undefined ? key : capitalised;
+		if (raw === undefined || raw === null) continue;
+		if (!Array.isArray(raw)) return { ok: false, problem: `"${field}" is ${describeJsonType(raw)}, expected a list of tokens` };
+		for (let i = 0; i < raw.length; i++) {
+			const token = parseToken(raw[i], `${field}[${i}]`);
+			if (typeof token === 'string') return { ok: false, problem: token };
+			lists[key].push(token);
+		}
+	}
+
+	const summary: BatchSummary = {
+		numberOfSuccessful: lists.successful.length,
+		numberOfFailed: lists.failed.length,
+		amountOfSuccessfulKobo: sumKobo(lists.successful),
+		amountOfFailedKobo: sumKobo(lists.failed),
+	};
+	let batchReference = referenceId;
+	const vendorSummary = body.summary;
+	if (isObject(vendorSummary)) {
+		if (typeof vendorSummary.batchReference === 'string' || typeof vendorSummary.batchReference === 'number') {
+			batchReference = String(vendorSummary.batchReference);
+			if (batchReference !== referenceId) {
+				warnings.push(`Interswitch answered for batch "${batchReference}" while "${referenceId}" was asked for`);
+			}
+		}
+		compare(vendorSummary, 'numberOfSuccessful', summary.numberOfSuccessful, 'successful tokens', warnings);
+		compare(vendorSummary, 'numberOfFailed', summary.numberOfFailed, 'failed tokens', warnings);
+		compare(vendorSummary, 'amountOfSuccessful', summary.amountOfSuccessfulKobo, 'kobo in successful tokens', warnings);
+		compare(vendorSummary, 'amountOfFailed', summary.amountOfFailedKobo, 'kobo in failed tokens', warnings);
+	} else if (vendorSummary !== undefined) {
+		warnings.push(`"summary" is ${describeJsonType(vendorSummary)}; the counts were taken from the lists`);
+	} else {
+		warnings.push('the response has no "summary"; the counts were taken from the lists');
+	}
+	return { ok: true, batch: { batchReference, successful: lists.successful, failed: lists.failed, summary, warnings } };
+}
+
+function compare(summary: Record<string, unknown>, key: string, fromLists: number, what: string, warnings: string[]): void {
+	const raw = summary[key];
+	if (raw === undefined || raw === null) return;
+	const stated = toNonNegativeInteger(raw);
+	if (stated === undefined) {
+		warnings.push(`"summary.${key}" is not a whole number (${preview(raw)}); the lists were counted instead`);
+	} else if (stated !== fromLists) {
+		warnings.push(`Interswitch's summary says ${stated} ${what} but the lists hold ${fromLists}; the lists are used`);
+	}
+}
+
+function parseToken(raw: unknown, field: string): PaycodeToken | string {
+	if (!isObject(raw)) return `"${field}" is ${describeJsonType(raw)}, expected a token object`;
+	const amountKobo = toNonNegativeInteger(raw.amount);
+	if (amountKobo === undefined) {
+		return `"${field}.amount" is not a whole number of kobo (${preview(raw.amount)})`;
+	}
+	let surchargeKobo = 0;
+	if (raw.surcharge !== undefined && raw.surcharge !== null && raw.surcharge !== '') {
+		const surcharge = toNonNegativeInteger(raw.surcharge);
+		if (surcharge === undefined) return `"${field}.surcharge" is not a whole number of kobo (${preview(raw.surcharge)})`;
+		surchargeKobo = surcharge;
+	}
+	const beneficiary = raw.beneficiaryNumber;
+	if (typeof beneficiary !== 'string' && typeof beneficiary !== 'number') {
+		return `"${field}.beneficiaryNumber" is ${describeJsonType(beneficiary)}, expected a phone number`;
+	}
+	const pin = raw.oneTimePin;
+	// The PIN's value never goes into a message: only its type.
+	if (typeof pin !== 'string' && typeof pin !== 'number') {
+		return `"${field}.oneTimePin" is ${describeJsonType(pin)}, expected a PIN`;
+	}
+	return { beneficiaryNumber: String(beneficiary), amountKobo, surchargeKobo, oneTimePin: String(pin) };
+}
+
+function sumKobo(tokens: PaycodeToken[]): number {
+	let total = 0;
+	for (const token of tokens) total += token.amountKobo;
+	return total;
+}
+
+/** Kobo to naira as a number: 400000 -> 4000. Exact for any safe integer amount of kobo. */
+export function koboToNaira(kobo: number): number {
+	return Math.trunc(kobo / 100) + (kobo % 100) / 100;
+}
+
+/** ₦43,000.00 */
+export function formatNaira(kobo: number): string {
+	const naira = Math.trunc(kobo / 100).toLocaleString('en-US');
+	return `₦${naira}.${String(kobo % 100).padStart(2, '0')}`;
+}
+
+export type OutputMode = 'perToken' | 'perBatch';
+export type PinMode = 'include' | 'mask' | 'omit';
+
+export const MASKED_PIN = '****';
+
+export interface RouteOptions {
+	mode: OutputMode;
+	pins: PinMode;
+	frontEndPartnerId: string;
+	/** The batch size submitted at generation, when known. */
+	expectedCount?: number;
+}
+
+type Json = Record<string, unknown>;
+
+function summaryJson(batch: BatchStatus, options: RouteOptions): Json {
+	const { summary } = batch;
+	const out: Json = {
+		numberOfSuccessful: summary.numberOfSuccessful,
+		numberOfFailed: summary.numberOfFailed,
+		amountOfSuccessfulKobo: summary.amountOfSuccessfulKobo,
+		amountOfFailedKobo: summary.amountOfFailedKobo,
+		amountOfSuccessfulNaira: koboToNaira(summary.amountOfSuccessfulKobo),
+		amountOfFailedNaira: koboToNaira(summary.amountOfFailedKobo),
+		currency: CURRENCY,
+	};
+	if (options.expectedCount !== undefined) {
+		out.expectedCount = options.expectedCount;
+		out.outstandingCount = Math.max(0, options.expectedCount - summary.numberOfSuccessful - summary.numberOfFailed);
+	}
+	return out;
+}
+
+function tokenJson(token: PaycodeToken, pins: PinMode): Json {
+	const out: Json = {
+		beneficiaryNumber: token.beneficiaryNumber,
+		amountKobo: token.amountKobo,
+		surchargeKobo: token.surchargeKobo,
+		amountNaira: koboToNaira(token.amountKobo),
+		currency: CURRENCY,
+	};
+	if (pins === 'include') out.oneTimePin = token.oneTimePin;
+	else if (pins === 'mask') out.oneTimePin = MASKED_PIN;
+	return out;
+}
+
+/**
+ * Turns a batch into the JSON of the items for each output (Pending, Successful, Failed).
+ * Pending gets one item when an expected count is known and not reached, or when the batch lists
+ * no token at all, so a batch is never silently dropped.
+ */
+export function routeBatch(batch: BatchStatus, options: RouteOptions): Json[][] {
+	const summary = summaryJson(batch, options);
+	const warnings = batch.warnings.length > 0 ? batch.warnings : undefined;
+	const head = { batchReference: batch.batchReference, frontEndPartnerId: options.frontEndPartnerId };
+	const outputs: Json[][] = [[], [], []];
+	const branches: Array<[number, 'successful' | 'failed', PaycodeToken[]]> = [
+		[SUCCESSFUL_OUTPUT, 'successful', batch.successful],
+		[FAILED_OUTPUT, 'failed', batch.failed],
+	];
+	for (const [output, status, tokens] of branches) {
+		if (options.mode === 'perBatch') {
+			if (tokens.length === 0) continue;
+			const totalKobo = status === 'successful' ? batch.summary.amountOfSuccessfulKobo : batch.summary.amountOfFailedKobo;
+			const item: Json = {
+				...head,
+				status,
+				count: tokens.length,
+				totalAmountKobo: totalKobo,
+				totalAmountNaira: koboToNaira(totalKobo),
+				currency: CURRENCY,
+				tokens: tokens.map((token) => tokenJson(token, options.pins)),
+				summary,
+			};
+			if (warnings) item.warnings = warnings;
+			outputs[output].push(item);
+			continue;
+		}
+		const items: Json[] = new Array(tokens.length);
+		for (let i = 0; i < tokens.length; i++) {
+			const item: Json = { ...head, status, ...tokenJson(tokens[i], options.pins), summary };
+			if (warnings) item.warnings = warnings;
+			items[i] = item;
+		}
+		outputs[output] = items;
+	}
+	const generated = batch.successful.length + batch.failed.length;
+	const outstanding = options.expectedCount === undefined ? undefined : options.expectedCount - generated;
+	if ((outstanding !== undefined && outstanding > 0) || generated === 0) {
+		outputs[PENDING_OUTPUT].push(pendingItem(batch.batchReference, options, generated, summary, warnings));
+	} else if (outstanding !== undefined && outstanding < 0) {
+		const note = `Interswitch lists ${generated} tokens, more than the ${options.expectedCount} expected`;
+		for (const output of [SUCCESSFUL_OUTPUT, FAILED_OUTPUT]) {
+			for (const item of outputs[output]) item.warnings = [...((item.warnings as string[]) ?? []), note];
+		}
+	}
+	return outputs;
+}
+
+export function pendingItem(
+	batchReference: string,
+	options: RouteOptions,
+	generated: number,
+	summary: Json | undefined,
+	warnings?: string[],
+	note?: string,
+): Json {
+	const item: Json = {
+		batchReference,
+		frontEndPartnerId: options.frontEndPartnerId,
+		status: 'pending',
+		expectedCount: options.expectedCount ?? null,
+		generatedCount: generated,
+		outstandingCount: options.expectedCount === undefined ? null : Math.max(0, options.expectedCount - generated),
+		note:
+			note ??
+			(generated === 0
+				? 'Interswitch lists no tokens for this batch yet'
+				: `${(options.expectedCount ?? generated) - generated} of ${options.expectedCount} tokens are not generated yet`),
+	};
+	if (summary) item.summary = summary;
+	if (warnings) item.warnings = warnings;
+	return item;
+}
