@@ -11,6 +11,7 @@ async function main() {
 	const emulator = createEmulator();
 	const url = await emulator.start(port, host);
 	const surepass = emulator.surepassCredential();
+	const paycode = emulator.interswitchCredential();
 	console.log(`Vendor API emulator listening on ${url}
 
 Surepass API credential (in n8n: Credentials > New > Surepass API)
@@ -28,6 +29,21 @@ Bulk order IDs to try in the Surepass Stamp node
   bulk_stamp_v2_large_100000          a generated order of 100,000 stamps (any size up to 7 digits)
   bulk_stamp_v2_unknown               not found (HTTP 404)
 
+Interswitch Paycode API credential (in n8n: Credentials > New > Interswitch Paycode API)
+  Context URL:          ${paycode.contextUrl}
+  Front-End Partner ID: ${paycode.frontEndPartnerId}
+  Client ID:            ${paycode.clientId}
+  Client Secret:        ${paycode.clientSecret}
+  Passport Token URL:   ${paycode.passportTokenUrl}
+
+Reference IDs to try in the Interswitch Paycode node (front-end partner 455)
+  123456                 the sample batch of Interswitch's documentation (10 successful, ₦43,000.00)
+  GEN-IN-PROGRESS        still generating: 3 successful so far (set Expected Token Count to 10)
+  BATCH-WITH-FAILURES    4 successful, 2 failed
+  large_100000           a generated batch of 100,000 tokens (any size up to 7 digits)
+  UNKNOWN-REF            no record of batch (Interswitch code 10904, as HTTP 401)
+
+These are made-up credentials for the emulator only.
 Press Ctrl+C to stop.`);
 	const stop = () => {
 		emulator.stop().then(() => process.exit(0));

@@ -13,7 +13,10 @@ buildIfNeeded();
 const { createEmulator } = require('../test/emulator');
 const { createHarness } = require('../test/harness/engine');
 const { loadPackage } = require('./package-types');
-const { describeItem } = require('./describe');
+const { describeItem, describeTotal } = require('./describe');
+
+/** Items printed per branch; the rest are counted. */
+const SHOWN = 12;
 
 /** @param {string} text */
 const bold = (text) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[22m` : text);
@@ -25,7 +28,11 @@ async function main() {
 	await emulator.start();
 	try {
 		console.log(`Local API emulator: ${emulator.url} (no vendor account, nothing leaves this machine)\n`);
-		const examples = [{ file: 'surepass-order-check.json', credentials: { surepassApi: emulator.surepassCredential() } }];
+		/** @type {Array<{ file: string, credentials: Record<string, any> }>} */
+		const examples = [
+			{ file: 'surepass-order-check.json', credentials: { surepassApi: emulator.surepassCredential() } },
+			{ file: 'paycode-batch-check.json', credentials: { interswitchPaycodeApi: emulator.interswitchCredential() } },
+		];
 		for (const example of examples) {
 			const file = path.join(root, 'examples', example.file);
 			const workflow = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -47,8 +54,9 @@ async function main() {
 				const outputs = result.outputs(node.name);
 				outputNames.forEach((outputName, index) => {
 					const items = outputs[index] ?? [];
-					console.log(`    ${bold(outputName.padEnd(10))} ${items.length} item(s)`);
-					for (const item of items) console.log(`      - ${describeItem(item)}`);
+					console.log(`    ${bold(outputName.padEnd(10))} ${items.length} item(s)${describeTotal(items)}`);
+					for (const item of items.slice(0, SHOWN)) console.log(`      - ${describeItem(item)}`);
+					if (items.length > SHOWN) console.log(`      … and ${items.length - SHOWN} more`);
 				});
 			}
 			console.log('');

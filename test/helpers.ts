@@ -1,13 +1,15 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
+import { InterswitchPaycodeApi } from '../credentials/InterswitchPaycodeApi.credentials';
 import { SurepassApi } from '../credentials/SurepassApi.credentials';
+import { InterswitchPaycode } from '../nodes/InterswitchPaycode/InterswitchPaycode.node';
 import { SurepassStamp } from '../nodes/SurepassStamp/SurepassStamp.node';
 import { createEmulator } from './emulator';
 import { createHarness } from './harness/engine';
 
 export const harness = createHarness({
-	nodeTypes: { surepassStamp: new SurepassStamp() },
-	credentialTypes: [new SurepassApi()],
+	nodeTypes: { surepassStamp: new SurepassStamp(), interswitchPaycode: new InterswitchPaycode() },
+	credentialTypes: [new SurepassApi(), new InterswitchPaycodeApi()],
 });
 
 /** Starts an emulator for the tests of one file and stops it after them. */
@@ -23,6 +25,8 @@ export function useEmulator(options?: Parameters<typeof createEmulator>[0]) {
 		emulator.clearFaults();
 		emulator.resetStats();
 		emulator.latencyMs = options?.latencyMs ?? 0;
+		emulator.interswitch.settings.requireSignature = false;
+		emulator.interswitch.settings.tokenLifetimeSeconds = options?.tokenLifetimeSeconds ?? 3599;
 	});
 	return emulator;
 }

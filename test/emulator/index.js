@@ -3,24 +3,48 @@
  * The local API emulator with both vendors, and the settings a credential needs to reach it.
  */
 const { Emulator } = require('./server');
+const { createInterswitch, CONTEXT_PATH, PASSPORT_PATH } = require('./interswitch');
 const { createSurepass } = require('./surepass');
 
+/** Made-up secrets for the emulator only; tests look for them in places they must never reach. */
 const DEFAULTS = {
 	surepassToken: 'emulator-surepass-token-0000',
+	interswitchClientId: 'IKIA-EMULATOR-CLIENT',
+	interswitchClientSecret: 'emulator-client-secret-0000',
 };
 
 /**
- * @param {{ surepassToken?: string, latencyMs?: number }} [options]
+ * @param {{ surepassToken?: string, interswitchClientId?: string, interswitchClientSecret?: string,
+ *   tokenLifetimeSeconds?: number, latencyMs?: number }} [options]
  */
 function createEmulator(options = {}) {
 	const surepassToken = options.surepassToken ?? DEFAULTS.surepassToken;
+	const clientId = options.interswitchClientId ?? DEFAULTS.interswitchClientId;
+	const clientSecret = options.interswitchClientSecret ?? DEFAULTS.interswitchClientSecret;
 	const surepass = createSurepass({ token: surepassToken });
-	const emulator = new Emulator({ routes: [surepass], latencyMs: options.latencyMs });
+	const interswitch = createInterswitch({ clientId, clientSecret, tokenLifetimeSeconds: options.tokenLifetimeSeconds });
+	const emulator = new Emulator({ routes: [surepass, interswitch], latencyMs: options.latencyMs });
 	return Object.assign(emulator, {
 		surepass,
+		interswitch,
 		/** The Surepass API credential for this emulator (Environment: Custom). */
 		surepassCredential() {
 			return { token: surepassToken, environment: 'custom', baseUrl: emulator.url };
+		},
+		/** The Interswitch Paycode API credential for this emulator. */
+		interswitchCredential() {
+			return {
+				contextUrl: `${emulator.url}${CONTEXT_PATH}`,
+				frontEndPartnerId: '455',
+				clientId,
+				clientSecret,
+				passportTokenUrl: `${emulator.url}${PASSPORT_PATH}`,
+				scope: '',
+				signatureHeaders: false,
+				signatureMethod: 'SHA512',
+				accessToken: '',
+				validUntil: 0,
+			};
 		},
 	});
 }
