@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import type { Routed } from '../shared/batch';
-import { parameterText, runItems, toRouted } from '../shared/batch';
+import { loadCredentials, parameterText, runItems, toRouted } from '../shared/batch';
 import { toNodeApiError } from '../shared/errors';
 import { readRequestSettings, requestSettingsOptions } from '../shared/settings';
 import { sendWithRetry } from '../shared/transport';
@@ -151,7 +151,8 @@ export class InterswitchPaycode implements INodeType {
 		const pins = this.getNodeParameter('oneTimePins', 0, 'include') as PinMode;
 		const options = this.getNodeParameter('options', 0, {}) as { noRecordAsPending?: boolean };
 		const settings = readRequestSettings(this);
-		const credentials = await this.getCredentials(PAYCODE_CREDENTIAL);
+		const loaded = await loadCredentials(this, PAYCODE_CREDENTIAL);
+		const credentials = loaded.ok ? loaded.credentials : {};
 		const secrets = [String(credentials.clientSecret ?? ''), String(credentials.accessToken ?? '')];
 		const base = contextUrl(credentials);
 		const defaultPartner = String(credentials.frontEndPartnerId ?? '').trim();
@@ -169,6 +170,7 @@ export class InterswitchPaycode implements INodeType {
 			async (itemIndex): Promise<Routed> => {
 				const fail = (message: string, description: string) =>
 					new NodeOperationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
+				if (!loaded.ok) throw fail(loaded.problem, 'Select or fix the Interswitch Paycode API credential of this node.');
 				if (!base.ok) throw fail(base.problem, 'Fix the Context URL in the Interswitch Paycode API credential.');
 				const referenceId = parameterText(this.getNodeParameter('referenceId', itemIndex, ''));
 				if (referenceId === '') {

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import type { Routed } from '../shared/batch';
-import { parameterText, runItems, toRouted } from '../shared/batch';
+import { loadCredentials, parameterText, runItems, toRouted } from '../shared/batch';
 import { toNodeApiError } from '../shared/errors';
 import { readRequestSettings, requestSettingsOptions } from '../shared/settings';
 import { sendWithRetry } from '../shared/transport';
@@ -98,7 +98,8 @@ export class SurepassStamp implements INodeType {
 		const itemCount = this.getInputData().length;
 		const mode = this.getNodeParameter('output', 0, 'perStamp') as OutputMode;
 		const settings = readRequestSettings(this);
-		const credentials = await this.getCredentials(SUREPASS_CREDENTIAL);
+		const loaded = await loadCredentials(this, SUREPASS_CREDENTIAL);
+		const credentials = loaded.ok ? loaded.credentials : {};
 		const secrets = [String(credentials.token ?? '')];
 
 		// A wrong Base URL fails every item the same way; it is raised per item so that each input
@@ -110,6 +111,12 @@ export class SurepassStamp implements INodeType {
 			itemCount,
 			{ outputCount: STAMP_BRANCHES.length, failedOutput: FAILED_OUTPUT, concurrency: settings.concurrency },
 			async (itemIndex): Promise<Routed> => {
+				if (!loaded.ok) {
+					throw new NodeOperationError(node, `${loaded.problem} [item ${itemIndex}]`, {
+						itemIndex,
+						description: 'Select or fix the Surepass API credential of this node.',
+					});
+				}
 				if (!base.ok) {
 					throw new NodeOperationError(node, `${base.problem} [item ${itemIndex}]`, {
 						itemIndex,

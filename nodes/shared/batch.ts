@@ -5,7 +5,7 @@
  * `pairedItem: { item: i }` itself. Output order is stable: input order, then each item's own order.
  * An input item ends as its routed items or exactly one error item, never neither and never both.
  */
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 export type Routed = INodeExecutionData[][];
@@ -131,4 +131,19 @@ export function toRouted(outputs: Array<Array<Record<string, unknown>>>, itemInd
 export function parameterText(value: unknown): string {
 	if (value === undefined || value === null) return '';
 	return (typeof value === 'string' ? value : String(value)).trim();
+}
+
+/**
+ * The node's credential, or why it could not be loaded. A missing or broken credential fails every
+ * item the same way; the node raises it per item, so that each input item still ends as exactly
+ * one error item when the node continues on failure.
+ */
+export async function loadCredentials(
+	ctx: IExecuteFunctions,
+	type: string,
+): Promise<{ ok: true; credentials: ICredentialDataDecryptedObject } | { ok: false; problem: string }> {
+	return await ctx.getCredentials(type).then(
+		(credentials) => ({ ok: true as const, credentials }),
+		(error: unknown) => ({ ok: false as const, problem: error instanceof Error ? error.message : String(error) }),
+	);
 }

@@ -267,6 +267,23 @@ describe('the credential', () => {
 		]);
 	});
 
+	test('a credential that cannot be loaded fails each item once, not the node as a whole', async () => {
+		const workflow = singleNodeWorkflow({
+			type: 'surepassStamp',
+			credentialType: 'surepassApi',
+			name: 'Surepass Stamp',
+			parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.orderId }}' },
+			items: [{ orderId: SEED_ORDER }, { orderId: SEED_ORDER }],
+			onError: 'continueRegularOutput',
+		});
+		const result = await harness.run(workflow, { credentials: {} });
+		expect(result.outputs('Surepass Stamp')[2].map((item) => [item.pairedItem, item.json.error])).toEqual([
+			[{ item: 0 }, expect.stringMatching(/^No credential of type "surepassApi".*\[item 0\]$/)],
+			[{ item: 1 }, expect.stringMatching(/\[item 1\]$/)],
+		]);
+		expect(emulator.stats.requests).toBe(0);
+	});
+
 	test('trailing slashes on the Base URL do not matter', async () => {
 		const { branches } = await run([{ orderId: SEED_ORDER }], undefined, { ...emulator.surepassCredential(), baseUrl: `${emulator.url}///` });
 		expect(branches[1]).toHaveLength(1);
