@@ -4,11 +4,12 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { Routed } from '../shared/batch';
 import { loadCredentials, parameterText, runItems, toRouted } from '../shared/batch';
 import { toNodeApiError } from '../shared/errors';
+import { markTimedOut, pollUntilDone, readWaitSettings, waitProperties } from '../shared/poll';
 import { readRequestSettings, requestSettingsOptions } from '../shared/settings';
 import { sendWithRetry } from '../shared/transport';
 import { contextUrl, interpretStatus, PAYCODE_CREDENTIAL, statusRequest } from './api';
 import type { OutputMode, PinMode, RouteOptions } from './batch';
-import { FAILED_OUTPUT, pendingItem, routeBatch, TOKEN_BRANCHES } from './batch';
+import { FAILED_OUTPUT, PENDING_OUTPUT, pendingItem, routeBatch, TOKEN_BRANCHES } from './batch';
 
 export class InterswitchPaycode implements INodeType {
 	description: INodeTypeDescription = {
@@ -122,6 +123,10 @@ export class InterswitchPaycode implements INodeType {
 				description:
 					'A one-time PIN lets anyone with the beneficiary number take the cash out. Include it only if a next node needs it.',
 			},
+			...waitProperties(
+				{ resource: ['bulkTokenBatch'], operation: ['getStatus'] },
+				'every expected token is generated (needs Expected Token Count)',
+			),
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -151,6 +156,7 @@ export class InterswitchPaycode implements INodeType {
 		const pins = this.getNodeParameter('oneTimePins', 0, 'include') as PinMode;
 		const options = this.getNodeParameter('options', 0, {}) as { noRecordAsPending?: boolean };
 		const settings = readRequestSettings(this);
+		const wait = readWaitSettings(this);
 		const loaded = await loadCredentials(this, PAYCODE_CREDENTIAL);
 		const credentials = loaded.ok ? loaded.credentials : {};
 		const secrets = [String(credentials.clientSecret ?? ''), String(credentials.accessToken ?? '')];
@@ -195,23 +201,40 @@ export class InterswitchPaycode implements INodeType {
 					expectedCount: expectedNumber > 0 ? expectedNumber : undefined,
 				};
 
+				if (wait.enabled && route.expectedCount === undefined) {
+					throw fail(
+						'Wait for Completion needs the Expected Token Count',
+						'Set Expected Token Count to the number of tokens submitted for the batch, so the node knows when it is complete.',
+					);
+				}
+				const noRecordAsPending = options.noRecordAsPending === true;
 				const request = statusRequest(base.url, referenceId, frontEndPartnerId);
 				const query = { referenceId, frontEndPartnerId };
-				let outcome = interpretStatus(await sendWithRetry(this, PAYCODE_CREDENTIAL, request, settings.policy), query, base.url);
-				if (!outcome.ok && outcome.tokenRejected) {
+				const check = async () => {
+					const outcome = interpretStatus(await sendWithRetry(this, PAYCODE_CREDENTIAL, request, settings.policy), query, base.url);
+					if (outcome.ok || !outcome.tokenRejected) return outcome;
 					// The token was refused though it had not expired (revoked, or issued for another
 					// environment): ask n8n to renew it once and try again.
 					const retry = await sendWithRetry(this, PAYCODE_CREDENTIAL, request, settings.policy, { renewCredentialOn401: true });
-					outcome = interpretStatus(retry, query, base.url);
-				}
-				if (!outcome.ok) {
-					if (outcome.noRecord && options.noRecordAsPending === true) {
-						const note = 'Interswitch has no record of this batch yet (10904); check again later';
-						return toRouted([[pendingItem(referenceId, route, 0, undefined, undefined, note)], [], []], itemIndex);
-					}
+					return interpretStatus(retry, query, base.url);
+				};
+				const poll = await pollUntilDone(this, wait, check, (outcome) =>
+					outcome.ok
+						? outcome.batch.successful.length + outcome.batch.failed.length >= (route.expectedCount ?? 0)
+						: !(outcome.noRecord && noRecordAsPending),
+				);
+				const outcome = poll.result;
+				let outputs: Array<Array<Record<string, unknown>>>;
+				if (outcome.ok) {
+					outputs = routeBatch(outcome.batch, route);
+				} else if (outcome.noRecord && noRecordAsPending) {
+					const note = 'Interswitch has no record of this batch yet (10904); check again later';
+					outputs = [[pendingItem(referenceId, route, 0, undefined, undefined, note)], [], []];
+				} else {
 					throw toNodeApiError(node, outcome.failure, itemIndex, secrets);
 				}
-				return toRouted(routeBatch(outcome.batch, route), itemIndex);
+				if (poll.timedOut) markTimedOut(outputs[PENDING_OUTPUT], poll, wait);
+				return toRouted(outputs, itemIndex);
 			},
 		);
 	}

@@ -4,11 +4,12 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { Routed } from '../shared/batch';
 import { loadCredentials, parameterText, runItems, toRouted } from '../shared/batch';
 import { toNodeApiError } from '../shared/errors';
+import { markTimedOut, pollUntilDone, readWaitSettings, waitProperties } from '../shared/poll';
 import { readRequestSettings, requestSettingsOptions } from '../shared/settings';
 import { sendWithRetry } from '../shared/transport';
 import { interpretSummary, SUREPASS_CREDENTIAL, summaryRequest, surepassBaseUrl } from './api';
 import type { OutputMode } from './summary';
-import { checkBulkOrderId, FAILED_OUTPUT, routeSummary, STAMP_BRANCHES } from './summary';
+import { checkBulkOrderId, FAILED_OUTPUT, isOrderComplete, routeSummary, STAMP_BRANCHES } from './summary';
 
 export class SurepassStamp implements INodeType {
 	description: INodeTypeDescription = {
@@ -81,6 +82,7 @@ export class SurepassStamp implements INodeType {
 				default: 'perStamp',
 				description: 'How the stamps of an order are turned into items',
 			},
+			...waitProperties({ resource: ['bulkStampOrder'], operation: ['getSummary'] }, 'no stamp of the order is pending'),
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -98,6 +100,7 @@ export class SurepassStamp implements INodeType {
 		const itemCount = this.getInputData().length;
 		const mode = this.getNodeParameter('output', 0, 'perStamp') as OutputMode;
 		const settings = readRequestSettings(this);
+		const wait = readWaitSettings(this);
 		const loaded = await loadCredentials(this, SUREPASS_CREDENTIAL);
 		const credentials = loaded.ok ? loaded.credentials : {};
 		const secrets = [String(credentials.token ?? '')];
@@ -133,10 +136,17 @@ export class SurepassStamp implements INodeType {
 					});
 				}
 				const request = summaryRequest(base.url, bulkOrderId);
-				const result = await sendWithRetry(this, SUREPASS_CREDENTIAL, request, settings.policy);
-				const outcome = interpretSummary(result, bulkOrderId, base.url);
+				const poll = await pollUntilDone(
+					this,
+					wait,
+					async () => interpretSummary(await sendWithRetry(this, SUREPASS_CREDENTIAL, request, settings.policy), bulkOrderId, base.url),
+					(outcome) => !outcome.ok || isOrderComplete(outcome.summary),
+				);
+				const outcome = poll.result;
 				if (!outcome.ok) throw toNodeApiError(node, outcome.failure, itemIndex, secrets);
-				return toRouted(routeSummary(outcome.summary, mode), itemIndex);
+				const outputs = routeSummary(outcome.summary, mode);
+				if (poll.timedOut) markTimedOut(outputs[0], poll, wait);
+				return toRouted(outputs, itemIndex);
 			},
 		);
 	}

@@ -154,6 +154,12 @@ function findDuplicates(branches: StampBranch[], warnings: string[]): void {
 	}
 }
 
+/** Nothing pending: every stamp of the order is listed as available or failed. */
+export function isOrderComplete(summary: StampOrderSummary): boolean {
+	const listed = summary.branches.reduce((total, branch) => total + branch.stampIds.length, 0);
+	return listed > 0 && summary.unlistedCount === 0 && summary.branches[0].stampIds.length === 0;
+}
+
 export type OutputMode = 'perStamp' | 'perOrder';
 
 export interface StampItem {

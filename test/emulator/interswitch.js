@@ -58,6 +58,8 @@ function batch(reference, successful, failed, capitalFailed = false) {
 }
 
 const LARGE_BATCH = /^large_(\d{1,7})$/;
+/** `PROGRESS-<k>-<tag>`: 4 tokens expected; 2 generated until the k-th request, then 3 successful and 1 failed. */
+const PROGRESS_BATCH = /^PROGRESS-(\d{1,4})-\w+$/;
 
 /**
  * The InterswitchAuth signature, computed here independently of the node's code.
@@ -92,8 +94,18 @@ function createInterswitch(options) {
 		clockWindowSeconds: 300,
 	};
 
+	/** @type {Map<string, number>} requests seen per progressing batch */
+	const progress = new Map();
+
 	/** @param {string} partner @param {string} reference */
 	function findBatch(partner, reference) {
+		const progressing = PROGRESS_BATCH.exec(reference);
+		if (progressing && partners.has(partner)) {
+			const seen = (progress.get(reference) ?? 0) + 1;
+			progress.set(reference, seen);
+			const done = seen >= Number(progressing[1]);
+			return JSON.stringify(done ? batch(reference, 3, 1) : batch(reference, 2, 0));
+		}
 		const known = batches.get(`${partner}/${reference}`);
 		if (known) return JSON.stringify(known);
 		const large = LARGE_BATCH.exec(reference);
@@ -189,7 +201,7 @@ function createInterswitch(options) {
 		return undefined;
 	}
 
-	return { route: 'interswitch', handle, batches, partners, tokens, settings, expectedSignature };
+	return { route: 'interswitch', handle, batches, partners, tokens, settings, expectedSignature, reset: () => progress.clear() };
 }
 
 module.exports = { createInterswitch, CONTEXT_PATH, PASSPORT_PATH, STATUS_PATH, expectedSignature };

@@ -24,6 +24,7 @@ const http = require('node:http');
  *
  * @typedef {object} Route
  * @property {string} route
+ * @property {() => void} [reset]    forget per-request state (progressing orders)
  * @property {(req: EmulatorRequest) => EmulatorResponse | undefined | Promise<EmulatorResponse | undefined>} handle
  *
  * @typedef {object} Fault
@@ -107,6 +108,7 @@ class Emulator {
 	resetStats() {
 		this.stats = { requests: 0, inFlight: 0, maxInFlight: 0, byRoute: {} };
 		this.log = [];
+		for (const route of this.routes) route.reset?.();
 	}
 
 	/** @param {string} route */

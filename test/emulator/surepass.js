@@ -102,6 +102,8 @@ function largeOrder(size, id) {
 }
 
 const LARGE_ORDER = /^bulk_stamp_v2_large_(\d{1,7})$/;
+/** `bulk_stamp_v2_progress_<k>_<tag>`: 2 of 4 stamps pending until the k-th request, then all available. */
+const PROGRESS_ORDER = /^bulk_stamp_v2_progress_(\d{1,4})_\w+$/;
 
 /**
  * @param {{ token: string }} options
@@ -111,8 +113,20 @@ function createSurepass(options) {
 	/** @type {Map<string, string>} cache of serialised generated orders */
 	const largeBodies = new Map();
 
+	/** @type {Map<string, number>} requests seen per progressing order */
+	const progress = new Map();
+
 	/** @param {string} id */
 	function find(id) {
+		const progressing = PROGRESS_ORDER.exec(id);
+		if (progressing) {
+			const seen = (progress.get(id) ?? 0) + 1;
+			progress.set(id, seen);
+			const done = seen >= Number(progressing[1]);
+			const stamps = [1, 2, 3, 4].map((n) => `stamp_v2_${id.slice(14)}_${n}`);
+			const data = done ? order(id, [], stamps, []) : order(id, stamps.slice(2), stamps.slice(0, 2), []);
+			return JSON.stringify({ data, status_code: 200, success: true, message: 'Success', message_code: 'success' });
+		}
 		const known = orders.get(id);
 		if (known) return JSON.stringify({ data: known, status_code: 200, success: true, message: 'Success', message_code: 'success' });
 		const large = LARGE_ORDER.exec(id);
@@ -169,7 +183,7 @@ function createSurepass(options) {
 		return { status: 200, headers: { 'content-type': 'application/json' }, body: found };
 	}
 
-	return { route: 'surepass', handle, orders };
+	return { route: 'surepass', handle, orders, reset: () => progress.clear() };
 }
 
 /** @param {number} status @param {unknown} body */
