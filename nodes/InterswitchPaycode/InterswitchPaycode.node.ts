@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import type { Routed } from '../shared/batch';
-import { loadCredentials, parameterText, runItems, toRouted } from '../shared/batch';
+import { checkIdentifier, loadCredentials, parameterText, runItems, toRouted } from '../shared/batch';
 import { toNodeApiError } from '../shared/errors';
 import { markTimedOut, pollUntilDone, readWaitSettings, waitProperties } from '../shared/poll';
 import { readRequestSettings, requestSettingsOptions } from '../shared/settings';
@@ -188,6 +188,13 @@ export class InterswitchPaycode implements INodeType {
 						'No Front-End Partner ID',
 						'Set the Front-End Partner ID in the node, or a default one in the Interswitch Paycode API credential.',
 					);
+				}
+				for (const [value, label] of [
+					[referenceId, 'Reference ID'],
+					[frontEndPartnerId, 'Front-End Partner ID'],
+				]) {
+					const malformed = checkIdentifier(value, label);
+					if (malformed !== undefined) throw fail(malformed, `Map the ${label} alone into this parameter.`);
 				}
 				const expected = this.getNodeParameter('expectedTokenCount', itemIndex, 0) as unknown;
 				const expectedNumber = typeof expected === 'number' ? expected : Number(parameterText(expected) || 0);

@@ -7,6 +7,7 @@
  * counts sent as strings, a branch missing from `summary`, a count that disagrees with its list.
  */
 import { toNonNegativeInteger } from '../shared/numbers';
+import { checkIdentifier } from '../shared/batch';
 import { describeJsonType, isObject, preview } from '../shared/json';
 
 /** The branches in output order. `outputs`, `outputNames` and `execute` all follow this list. */
@@ -50,6 +51,8 @@ export type SummaryParse = { ok: true; summary: StampOrderSummary } | { ok: fals
 /** What is wrong with a Bulk Order ID a user typed or mapped, or `undefined` when it looks right. */
 export function checkBulkOrderId(id: string): string | undefined {
 	if (id === '') return 'The Bulk Order ID is empty';
+	const malformed = checkIdentifier(id, 'Bulk Order ID');
+	if (malformed !== undefined) return malformed;
 	if (id.startsWith(SINGLE_STAMP_PREFIX)) {
 		return `"${id}" is the ID of a single stamp, not of a bulk order: enter the bulk order ID, which starts with "${BULK_ORDER_PREFIX}"`;
 	}

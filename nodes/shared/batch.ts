@@ -147,3 +147,21 @@ export async function loadCredentials(
 		(error: unknown) => ({ ok: false as const, problem: error instanceof Error ? error.message : String(error) }),
 	);
 }
+
+/** The longest ID the nodes send. Vendor IDs are a few dozen characters; more is a mapping mistake. */
+export const MAX_ID_LENGTH = 256;
+
+/**
+ * What is wrong with an ID about to be sent, or undefined. IDs are sent encoded, so any printable
+ * text is safe to send; control characters and very long values are refused because they are
+ * always a mistake (a whole text field mapped instead of an ID, a line break carried along).
+ */
+export function checkIdentifier(value: string, label: string): string | undefined {
+	if (value.length > MAX_ID_LENGTH) {
+		return `The ${label} is ${value.length} characters long, more than the ${MAX_ID_LENGTH} an ID can have: check what is mapped into it`;
+	}
+	if (/[\u0000-\u001f\u007f]/.test(value)) {
+		return `The ${label} contains a line break or another control character: check what is mapped into it`;
+	}
+	return undefined;
+}

@@ -1,0 +1,112 @@
+/**
+ * Hostile IDs: each is either sent exactly as given (the emulator records what it received, so no
+ * other parameter or path can have been altered) or refused with a clear error. Nothing else.
+ */
+import { harness, useEmulator } from './helpers';
+import { singleNodeWorkflow } from './harness/workflows';
+
+const emulator = useEmulator();
+
+const CORPUS = [
+	'a&b',
+	'a=b',
+	'a#b',
+	'100%',
+	'%2F%00',
+	'a?b=c',
+	'a/b',
+	'../../admin',
+	'with space',
+	'line\r\nbreak',
+	'tab\there',
+	`quote'"\``,
+	'ñandú-日本語-🙂',
+	'x'.repeat(10_000),
+	'&frontEndPartner=999',
+	'123456&referenceId=999',
+	'<script>alert(1)</script>',
+	'\u202Eright-to-left',
+];
+
+const REFUSED = /contains a line break or another control character|characters long, more than the 256/;
+
+describe('hostile IDs', () => {
+	test('Surepass Bulk Order ID: sent as the exact client_id in the JSON body, or refused', async () => {
+		const ids = CORPUS.map((text) => `bulk_stamp_v2_${text}`);
+		const result = await harness.run(
+			singleNodeWorkflow({
+				type: 'surepassStamp',
+				credentialType: 'surepassApi',
+				name: 'Node',
+				parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.id }}', output: 'perOrder', options: { maxRetries: 0 } },
+				items: ids.map((id) => ({ id })),
+				onError: 'continueRegularOutput',
+			}),
+			{ credentials: { surepassApi: emulator.surepassCredential() as never } },
+		);
+		const failed = result.outputs('Node')[2];
+		const received = emulator.requestsTo('surepass');
+		for (const [index, id] of ids.entries()) {
+			const item = failed.find((entry) => (entry.pairedItem as { item: number }).item === index);
+			expect(item).toBeDefined();
+			const message = String(item!.json.error);
+			const sent = received.filter((request) => request.params.client_id === id);
+			if (REFUSED.test(message)) {
+				expect(sent).toHaveLength(0);
+			} else {
+				expect([index, message]).toEqual([index, `Surepass has no bulk stamp order "${id}"`]);
+				expect(sent).toHaveLength(1);
+			}
+		}
+		for (const request of received) {
+			expect(request.path).toBe('/api/v1/stamper-v2/bulk-stamp-order-summary');
+			expect(request.query).toEqual({});
+			expect(Object.keys(JSON.parse(request.body))).toEqual(['client_id']);
+		}
+		expect(received.length).toBe(ids.filter((id) => !/[\u0000-\u001f]/.test(id) && id.length <= 256).length);
+	});
+
+	test.each([
+		['referenceId', (text: string) => ({ ref: text, partner: '455' })],
+		['frontEndPartner', (text: string) => ({ ref: '123456', partner: text })],
+	])('Interswitch %s: sent as exactly that query parameter, or refused', async (_name, make) => {
+		const items = CORPUS.map(make);
+		const result = await harness.run(
+			singleNodeWorkflow({
+				type: 'interswitchPaycode',
+				credentialType: 'interswitchPaycodeApi',
+				name: 'Node',
+				parameters: {
+					resource: 'bulkTokenBatch',
+					operation: 'getStatus',
+					referenceId: '={{ $json.ref }}',
+					frontEndPartnerId: '={{ $json.partner }}',
+					output: 'perBatch',
+					options: { maxRetries: 0 },
+				},
+				items,
+				onError: 'continueRegularOutput',
+			}),
+			{ credentials: { interswitchPaycodeApi: emulator.interswitchCredential() as never } },
+		);
+		const outputs = result.outputs('Node');
+		const received = emulator.requestsTo('interswitch');
+		for (const request of received) {
+			expect(request.path).toBe('/api/v1/pwm/bulk/tokens/comprehensive/status');
+			expect(Object.keys(request.query).sort()).toEqual(['frontEndPartner', 'referenceId']);
+			expect(request.query.referenceId).toHaveLength(1);
+			expect(request.query.frontEndPartner).toHaveLength(1);
+		}
+		for (const [index, { ref, partner }] of items.entries()) {
+			const routed = outputs.flat().filter((entry) => (entry.pairedItem as { item: number }).item === index);
+			expect(routed.length).toBeGreaterThan(0);
+			const error = routed.find((entry) => entry.error)?.json.error;
+			const sent = received.filter((request) => request.query.referenceId[0] === ref.trim() && request.query.frontEndPartner[0] === partner.trim());
+			if (typeof error === 'string' && REFUSED.test(error)) {
+				expect(sent).toHaveLength(0);
+			} else {
+				expect([index, sent.length]).toEqual([index, 1]);
+			}
+		}
+	});
+});
