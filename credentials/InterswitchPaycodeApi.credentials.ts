@@ -185,7 +185,9 @@ export class InterswitchPaycodeApi implements ICredentialType {
 		}
 		const expiresIn = Number(body.expires_in);
 		const lifetimeMs = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : 3599_000;
-		return { accessToken: body.access_token, validUntil: Date.now() + lifetimeMs };
+		// Renew 30 s before Passport's expiry, or halfway through a lifetime shorter than a minute.
+		const usableMs = Math.max(lifetimeMs / 2, lifetimeMs - TOKEN_RENEWAL_MARGIN_MS);
+		return { accessToken: body.access_token, validUntil: Date.now() + usableMs };
 	}
 
 	/**
@@ -199,8 +201,8 @@ export class InterswitchPaycodeApi implements ICredentialType {
 		const url = requestTarget(requestOptions);
 		const unsafe = unsafeRequestUrl(url, 'Interswitch Context URL');
 		if (unsafe !== undefined) throw new Error(unsafe);
-		const expiresAt = Number(credentials.validUntil ?? 0);
-		if (credentials.accessToken && expiresAt > 0 && Date.now() > expiresAt - TOKEN_RENEWAL_MARGIN_MS) {
+		const validUntil = Number(credentials.validUntil ?? 0);
+		if (credentials.accessToken && validUntil > 0 && Date.now() >= validUntil) {
 			// The stored token is (about to be) expired. n8n's httpRequestWithAuthentication treats a
 			// 401 raised here like a 401 from the server: it runs preAuthentication again and calls
 			// authenticate once more, so the token is renewed before any request goes out.

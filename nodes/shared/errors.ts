@@ -53,7 +53,8 @@ export type JsonBody = { ok: true; value: unknown } | { ok: false; problem: stri
 
 /** Parses a body that should be JSON, saying precisely what is wrong when it is not. */
 export function parseJsonBody(response: HttpResponse): JsonBody {
-	const text = response.body;
+	// A byte-order mark is not JSON, but some servers send one; it carries no meaning.
+	const text = response.body.charCodeAt(0) === 0xfeff ? response.body.slice(1) : response.body;
 	if (text.trim() === '') return { ok: false, problem: 'the body is empty' };
 	try {
 		return { ok: true, value: JSON.parse(text) };

@@ -153,13 +153,14 @@ async function sendOnce(
 			credentialType,
 			options,
 		)) as RawFullResponse;
-		return {
-			kind: 'response',
-			status: raw.statusCode,
-			headers: normalizeHeaders(raw.headers),
-			body: bodyText(raw.body),
-			attempts: attempt,
-		};
+		const headers = normalizeHeaders(raw.headers);
+		const body = bodyText(raw.body);
+		const truncated = truncation(headers, body);
+		if (truncated !== undefined) {
+			// The connection closed before the whole body arrived: a network failure, not an answer.
+			return { kind: 'network', code: 'ECONNRESET', detail: truncated, attempts: attempt };
+		}
+		return { kind: 'response', status: raw.statusCode, headers, body, attempts: attempt };
 	} catch (error) {
 		if (cancelSignal?.aborted) throw cancelled(ctx);
 		if (deadline.aborted) {
@@ -186,6 +187,16 @@ async function sendOnce(
 
 function cancelled(ctx: IExecuteFunctions): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for the API');
+}
+
+/** Says so when fewer bytes arrived than Content-Length announced (compressed bodies excepted). */
+function truncation(headers: Record<string, string>, body: string): string | undefined {
+	const announced = Number(headers['content-length']);
+	if (!Number.isSafeInteger(announced) || headers['content-encoding'] !== undefined) return undefined;
+	const received = Buffer.byteLength(body, 'utf8');
+	return received < announced
+		? `the connection closed before the whole body arrived (${received} of ${announced} bytes)`
+		: undefined;
 }
 
 function backoff(policy: RetryPolicy, attempt: number): number {
@@ -234,7 +245,8 @@ function responseFromError(error: unknown): Omit<HttpResponse, 'kind' | 'attempt
 	let current: unknown = error;
 	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
 		const { response, cause } = current as ErrorLike;
-		if (response && typeof response.status === 'number' && response.status >= 100) {
+		// Only an error status: a stream aborted mid-body also carries its (incomplete) response.
+		if (response && typeof response.status === 'number' && response.status >= 400) {
 			return { status: response.status, headers: normalizeHeaders(response.headers), body: bodyText(response.data) };
 		}
 		current = cause;
@@ -247,15 +259,12 @@ export function networkErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
 		const { code, message, cause } = current as ErrorLike;
-		if (typeof code === 'string' && /^(E[A-Z_]+|ERR_[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(code)) {
-			if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_BAD_REQUEST') {
-				current = cause;
-				continue;
-			}
-			if (code === 'ERR_CANCELED') return 'ECONNABORTED';
-			return code;
+		const generic = code === 'ERR_BAD_RESPONSE' || code === 'ERR_BAD_REQUEST';
+		if (typeof code === 'string' && !generic && /^(E[A-Z_]+|ERR_[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(code)) {
+			return code === 'ERR_CANCELED' ? 'ECONNABORTED' : code;
 		}
 		if (typeof message === 'string') {
+			// "stream has been aborted", "socket hang up": the connection went away mid-answer.
 			if (/socket hang up|aborted|premature close/i.test(message)) return 'ECONNRESET';
 			if (/timeout of \d+ms exceeded/i.test(message)) return 'ETIMEDOUT';
 		}
