@@ -59,6 +59,8 @@ function batch(reference, successful, failed, capitalFailed = false) {
 
 const LARGE_BATCH = /^large_(\d{1,7})$/;
 /** `PROGRESS-<k>-<tag>`: 4 tokens expected; 2 generated until the k-th request, then 3 successful and 1 failed. */
+/** `LOAD-<n>`: one successful token for beneficiary 0900<n>, for load tests. */
+const LOAD_BATCH = /^LOAD-(\d{1,9})$/;
 const PROGRESS_BATCH = /^PROGRESS-(\d{1,4})-\w+$/;
 
 /**
@@ -99,6 +101,13 @@ function createInterswitch(options) {
 
 	/** @param {string} partner @param {string} reference */
 	function findBatch(partner, reference) {
+		const load = LOAD_BATCH.exec(reference);
+		if (load && partners.has(partner)) {
+			return JSON.stringify({
+				summary: { batchReference: reference, numberOfSuccessful: '1', numberOfFailed: '0', amountOfFailed: '0', amountOfSuccessful: '100000' },
+				successful: [{ surcharge: '', amount: '100000', beneficiaryNumber: `0900${load[1]}`, oneTimePin: '0000' }],
+			});
+		}
 		const progressing = PROGRESS_BATCH.exec(reference);
 		if (progressing && partners.has(partner)) {
 			const seen = (progress.get(reference) ?? 0) + 1;

@@ -58,6 +58,9 @@ class Emulator {
 		this.stats = { requests: 0, inFlight: 0, maxInFlight: 0, byRoute: /** @type {Record<string, number>} */ ({}) };
 		/** @type {Set<import('node:net').Socket>} */
 		this.sockets = new Set();
+		/** Called with each request before any route sees it (tests use it to change state mid-run). */
+		/** @type {((req: EmulatorRequest) => void) | undefined} */
+		this.beforeRoute = undefined;
 		/** @type {http.Server | undefined} */
 		this.server = undefined;
 		this.url = '';
@@ -103,6 +106,7 @@ class Emulator {
 
 	clearFaults() {
 		this.faults = [];
+		this.beforeRoute = undefined;
 	}
 
 	resetStats() {
@@ -153,6 +157,7 @@ class Emulator {
 			status: 0,
 		};
 
+		this.beforeRoute?.(request);
 		/** @type {EmulatorResponse | undefined} */
 		let response;
 		let route;

@@ -103,6 +103,8 @@ function largeOrder(size, id) {
 
 const LARGE_ORDER = /^bulk_stamp_v2_large_(\d{1,7})$/;
 /** `bulk_stamp_v2_progress_<k>_<tag>`: 2 of 4 stamps pending until the k-th request, then all available. */
+/** `bulk_stamp_v2_load_<n>`: one available stamp, `stamp_v2_load_<n>`, for load tests. */
+const LOAD_ORDER = /^bulk_stamp_v2_load_(\d{1,9})$/;
 const PROGRESS_ORDER = /^bulk_stamp_v2_progress_(\d{1,4})_\w+$/;
 
 /**
@@ -125,6 +127,11 @@ function createSurepass(options) {
 			const done = seen >= Number(progressing[1]);
 			const stamps = [1, 2, 3, 4].map((n) => `stamp_v2_${id.slice(14)}_${n}`);
 			const data = done ? order(id, [], stamps, []) : order(id, stamps.slice(2), stamps.slice(0, 2), []);
+			return JSON.stringify({ data, status_code: 200, success: true, message: 'Success', message_code: 'success' });
+		}
+		const load = LOAD_ORDER.exec(id);
+		if (load) {
+			const data = order(id, [], [`stamp_v2_load_${load[1]}`], []);
 			return JSON.stringify({ data, status_code: 200, success: true, message: 'Success', message_code: 'success' });
 		}
 		const known = orders.get(id);
