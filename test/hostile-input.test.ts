@@ -110,3 +110,61 @@ describe('hostile IDs', () => {
 		}
 	});
 });
+
+describe('base URLs', () => {
+	async function errorsOf(type: 'surepassStamp' | 'interswitchPaycode', credential: Record<string, unknown>) {
+		const surepass = type === 'surepassStamp';
+		const result = await harness.run(
+			singleNodeWorkflow({
+				type,
+				credentialType: surepass ? 'surepassApi' : 'interswitchPaycodeApi',
+				name: 'Node',
+				parameters: surepass
+					? { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: 'bulk_stamp_v2_vomMHvHnecrlzTPRtyL', options: { maxRetries: 0 } }
+					: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: '123456', options: { maxRetries: 0 } },
+				items: [{}, {}],
+				onError: 'continueRegularOutput',
+			}),
+			{ credentials: { [surepass ? 'surepassApi' : 'interswitchPaycodeApi']: credential as never } },
+		);
+		const failed = result.outputs('Node')[2];
+		expect(failed.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		return failed.map((item) => String(item.json.error));
+	}
+
+	test.each([
+		['Surepass Base URL with a user name and password', 'surepassStamp', () => ({ ...emulator.surepassCredential(), baseUrl: emulator.url.replace('http://', 'http://user:pass@') }), /^The Base URL must not contain a user name or password/],
+		['Surepass Base URL over plain http to another host', 'surepassStamp', () => ({ ...emulator.surepassCredential(), baseUrl: 'http://kyc-api.surepass.app' }), /^The Base URL uses plain http:\/\/ to kyc-api\.surepass\.app/],
+		['Interswitch Context URL over plain http to another host', 'interswitchPaycode', () => ({ ...emulator.interswitchCredential(), contextUrl: 'http://sandbox.interswitchng.com/api/v1' }), /^The Context URL uses plain http:\/\/ to sandbox\.interswitchng\.com/],
+		['Interswitch Context URL with a user name', 'interswitchPaycode', () => ({ ...emulator.interswitchCredential(), contextUrl: `${emulator.url.replace('http://', 'http://admin@')}/api/v1` }), /^The Context URL must not contain a user name or password/],
+		['Passport Token URL over plain http to another host', 'interswitchPaycode', () => ({ ...emulator.interswitchCredential(), passportTokenUrl: 'http://sandbox.interswitchng.com/passport/oauth/token' }), /The Passport Token URL uses plain http:\/\/ to sandbox\.interswitchng\.com/],
+	] as const)('%s is refused for every item, before any request', async (_name, type, credential, message) => {
+		const errors = await errorsOf(type, credential());
+		for (const error of errors) expect(error).toMatch(message);
+		expect(emulator.stats.requests).toBe(0);
+	});
+
+	test('a redirect to another host is not followed: the other host never sees the token', async () => {
+		const http = await import('http');
+		let reached = 0;
+		const other = http.createServer((_req, res) => {
+			reached++;
+			res.end('{}');
+		});
+		await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+		const address = other.address() as { port: number };
+		try {
+			emulator.addFault({ when: (req) => req.route !== 'passport', status: 307, headers: { location: `http://127.0.0.1:${address.port}/api/v1/pwm/bulk/tokens/comprehensive/status?referenceId=123456&frontEndPartner=455` }, body: '' });
+			for (const [type, credential] of [
+				['surepassStamp', emulator.surepassCredential()],
+				['interswitchPaycode', emulator.interswitchCredential()],
+			] as const) {
+				const errors = await errorsOf(type, credential);
+				for (const error of errors) expect(error).toMatch(/answered with a redirect \(HTTP 307\), which is not followed$/);
+			}
+			expect(reached).toBe(0);
+		} finally {
+			await new Promise((resolve) => other.close(resolve));
+		}
+	});
+});
