@@ -61,9 +61,10 @@ export function parseJsonBody(response: HttpResponse): JsonBody {
 	} catch (error) {
 		const contentType = response.headers['content-type'] ?? 'no content type';
 		const looksHtml = /^\s*</.test(text);
-		const reason = looksHtml
-			? `an HTML page (${contentType}) instead of JSON`
-			: `malformed or truncated JSON (${(error as Error).message})`;
+		// The parser's own wording differs between Node versions; the position does not.
+		const position = /position (\d+)/.exec((error as Error).message)?.[1];
+		const where = position === undefined ? `${text.length} characters` : `invalid at character ${position} of ${text.length}`;
+		const reason = looksHtml ? `an HTML page (${contentType}) instead of JSON` : `malformed or truncated JSON (${where})`;
 		return { ok: false, problem: `the body is ${reason}` };
 	}
 }
