@@ -141,19 +141,30 @@ function parseBranch(raw: unknown, status: StampStatus, warnings: string[]): Sta
 	return { status, stampIds: stampIds as string[], reportedCount };
 }
 
+/**
+ * Flags a stamp listed twice. One Set insertion per stamp (the size tells whether it was new);
+ * the rare duplicates are then placed in their branches by a second pass over those IDs only.
+ */
 function findDuplicates(branches: StampBranch[], warnings: string[]): void {
-	const seen = new Map<string, StampStatus>();
+	const seen = new Set<string>();
+	const repeated = new Set<string>();
 	for (const branch of branches) {
-		for (const stampId of branch.stampIds) {
-			const earlier = seen.get(stampId);
-			if (earlier === undefined) {
-				seen.set(stampId, branch.status);
-			} else if (earlier !== branch.status) {
-				warnings.push(`Stamp ${stampId} is listed as both ${earlier} and ${branch.status}`);
-			} else {
-				warnings.push(`Stamp ${stampId} is listed twice as ${branch.status}`);
-			}
+		const ids = branch.stampIds;
+		for (let i = 0; i < ids.length; i++) {
+			const size = seen.size;
+			seen.add(ids[i]);
+			if (seen.size === size) repeated.add(ids[i]);
 		}
+	}
+	if (repeated.size === 0) return;
+	for (const stampId of repeated) {
+		const statuses = branches.flatMap((branch) => branch.stampIds.filter((id) => id === stampId).map(() => branch.status));
+		const distinct = [...new Set(statuses)];
+		warnings.push(
+			distinct.length > 1
+				? `Stamp ${stampId} is listed as both ${distinct.join(' and ')}`
+				: `Stamp ${stampId} is listed twice as ${distinct[0]}`,
+		);
 	}
 }
 
