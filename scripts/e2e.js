@@ -1,0 +1,205 @@
+// @ts-check
+/**
+ * `npm run e2e`: the package in a real n8n 2.41.1 on Node 24 (not part of npm test: n8n is large).
+ *
+ * Installs n8n into .cache/n8n once, installs the packed package as a community package into a
+ * fresh user folder, starts the emulator, imports credentials and every workflow in examples/ with
+ * n8n's own CLI, starts n8n, runs each example through n8n's REST API (a manual run, so pinned data
+ * applies: the Slack, Twilio, e-mail and Wait nodes are pinned, nothing leaves this machine), and
+ * checks what reached each branch. Before the runs it drives the editor in headless Chromium
+ * (scripts/e2e-browser.js, screenshots in docs/) unless --no-browser is given.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const { ensureN8n, installPackage, n8nCli, startN8n, freePort, cacheDir, n8nDir, N8N_VERSION } = require('./n8n-env');
+const { createEmulator } = require('../test/emulator');
+
+const OWNER = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd-Example' };
+
+/**
+ * What each example must route. Runs are the node's runs in one execution (a Wait loop runs it
+ * twice); counts are items per output, in output order. `pins` replace pinned data for this run:
+ * the Slack, Twilio and e-mail nodes are pinned so nothing leaves the machine, and the loop examples
+ * start from an order or batch that the emulator completes on the second check. `waitSeconds`
+ * shortens the Wait node so the loop runs within the test.
+ * @type {Record<string, { node: string, pins?: Record<string, object[]>, waitSeconds?: number, runs: number[][], totalNaira?: number }>}
+ */
+const EXPECTED = {
+	'surepass-order-check.json': { node: 'Surepass Stamp', runs: [[1, 5, 2]] },
+	'paycode-batch-check.json': { node: 'Interswitch Paycode', runs: [[0, 10, 0]], totalNaira: 43000 },
+	'surepass-order-alerts.json': {
+		node: 'Surepass Stamp',
+		pins: {
+			'Orders to check': [{ json: { bulkOrderId: 'bulk_stamp_v2_progress_2_e2e' } }, { json: { bulkOrderId: 'bulk_stamp_v2_demoAllFailed1' } }],
+			'Alert #stamp-alerts': [{ json: { ok: true, channel: '#stamp-alerts' } }],
+		},
+		waitSeconds: 1,
+		runs: [
+			[1, 1, 1],
+			[0, 1, 0],
+		],
+	},
+	'paycode-notify.json': {
+		node: 'Interswitch Paycode',
+		pins: {
+			'Batches to check': [{ json: { referenceId: 'PROGRESS-2-e2e', expectedTokenCount: 4 } }],
+			'Text the beneficiary': [{ json: { sid: 'SM-pinned', status: 'queued' } }],
+			'E-mail finance': [{ json: { accepted: ['finance@example.com'] } }],
+		},
+		waitSeconds: 1,
+		runs: [
+			[1, 2, 0],
+			[0, 3, 1],
+		],
+	},
+};
+
+async function main() {
+	const withBrowser = !process.argv.includes('--no-browser');
+	const home = path.join(cacheDir, 'e2e-home');
+	console.log(`n8n ${N8N_VERSION} end to end\n`);
+	const bin = ensureN8n();
+	installPackage(home);
+
+	const emulator = createEmulator();
+	await emulator.start(0, '127.0.0.1');
+	const port = /** @type {number} */ (await freePort());
+	/** @type {{ child: import('node:child_process').ChildProcess, url: string, logFile: string } | undefined} */
+	let n8n;
+	let failures = 0;
+	try {
+		const credentials = [
+			{ id: 'surepass-emulator', name: 'Surepass (local emulator)', type: 'surepassApi', data: emulator.surepassCredential() },
+			{ id: 'interswitch-emulator', name: 'Interswitch Paycode (local emulator)', type: 'interswitchPaycodeApi', data: emulator.interswitchCredential() },
+			// Placeholders so the examples import with their credentials set; the nodes that use them are pinned.
+			{ id: 'slack-placeholder', name: 'Slack account', type: 'slackApi', data: { accessToken: 'xoxb-placeholder' } },
+			{ id: 'twilio-placeholder', name: 'Twilio account', type: 'twilioApi', data: { accountSid: 'ACplaceholder', authToken: 'placeholder' } },
+			{ id: 'smtp-placeholder', name: 'SMTP account', type: 'smtp', data: { user: 'placeholder', password: 'placeholder', host: '127.0.0.1', port: 2525, secure: false } },
+		];
+		const credentialsFile = path.join(home, 'credentials.json');
+		fs.writeFileSync(credentialsFile, JSON.stringify(credentials));
+		n8nCli(bin, home, ['import:credentials', `--input=${credentialsFile}`], port);
+		const examples = fs.readdirSync(path.join(__dirname, '..', 'examples')).filter((file) => file.endsWith('.json')).sort();
+		for (const file of examples) n8nCli(bin, home, ['import:workflow', `--input=${path.join(__dirname, '..', 'examples', file)}`], port);
+
+		n8n = await startN8n(bin, home, port);
+		console.log(`\nn8n is up at ${n8n.url}`);
+		const cookie = await ownerSession(n8n.url);
+		const { parse } = require(path.join(n8nDir, 'node_modules', 'flatted'));
+		const listed = await api(n8n.url, cookie, 'GET', '/rest/workflows');
+		const types = await api(n8n.url, cookie, 'GET', '/types/nodes.json');
+		for (const name of ['surepassStamp', 'interswitchPaycode']) {
+			const type = types.find((/** @type {any} */ t) => t.name === `n8n-nodes-surepass-interswitch.${name}`);
+			console.log(`node type ${name}: ${type ? `loaded, outputs ${type.outputNames.join(' / ')}` : 'MISSING'}`);
+			if (!type) failures++;
+		}
+
+		// The editor first, while the examples still hold their own data (the runs below re-pin some).
+		if (withBrowser) {
+			const { browse } = require('./e2e-browser');
+			failures += await browse(n8n.url, OWNER);
+		}
+
+		for (const file of examples) {
+			const expected = EXPECTED[file];
+			const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'examples', file), 'utf8'));
+			const stored = listed.data.find((/** @type {any} */ w) => w.name === workflow.name);
+			if (!stored) {
+				console.log(`\n${file}: NOT IMPORTED`);
+				failures++;
+				continue;
+			}
+			if (!expected) {
+				console.log(`\n${file}: imported (no expectations recorded for it)`);
+				continue;
+			}
+			const full = (await api(n8n.url, cookie, 'GET', `/rest/workflows/${stored.id}`)).data;
+			const trigger = full.nodes.find((/** @type {any} */ node) => node.type === 'n8n-nodes-base.manualTrigger');
+			const nodes = full.nodes.map((/** @type {any} */ node) =>
+				node.type === 'n8n-nodes-base.wait' && expected.waitSeconds !== undefined
+					? { ...node, parameters: { ...node.parameters, amount: expected.waitSeconds, unit: 'seconds' } }
+					: node,
+			);
+			const pinData = { ...full.pinData, ...expected.pins };
+			// A manual run executes the saved workflow, so the run's pins and wait are saved first.
+			const saved = (await api(n8n.url, cookie, 'PATCH', `/rest/workflows/${stored.id}`, { nodes, pinData, versionId: full.versionId })).data;
+			const started = await api(n8n.url, cookie, 'POST', `/rest/workflows/${stored.id}/run`, {
+				workflowData: { ...saved, nodes, pinData },
+				triggerToStartFrom: { name: trigger.name },
+			});
+			const execution = await waitForExecution(n8n.url, cookie, started.data.executionId);
+			const data = parse(execution.data);
+			const runs = data.resultData.runData[expected.node] ?? [];
+			const counts = runs.map((/** @type {any} */ run) => (run.data?.main ?? []).map((/** @type {any[]} */ items) => items?.length ?? 0));
+			const ok = execution.status === 'success' && JSON.stringify(counts) === JSON.stringify(expected.runs);
+			console.log(`\n${file}: imported, run ${execution.id} ${execution.status}`);
+			counts.forEach((/** @type {number[]} */ run, /** @type {number} */ index) => {
+				const names = expected.node === 'Surepass Stamp' ? ['Pending', 'Available', 'Failed'] : ['Pending', 'Successful', 'Failed'];
+				console.log(`  ${expected.node}${runs.length > 1 ? ` (run ${index + 1})` : ''}: ${run.map((n, i) => `${names[i]} ${n}`).join(', ')}`);
+			});
+			for (const [nodeName, nodeRuns] of Object.entries(data.resultData.runData)) {
+				if (nodeName === expected.node) continue;
+				const received = /** @type {any[]} */ (nodeRuns).map((run) => (run.data?.main?.[0] ?? []).length);
+				console.log(`  ${nodeName}: ${received.join(' + ')} item(s)${expected.pins?.[nodeName] ? ' (pinned)' : ''}`);
+			}
+			if (expected.totalNaira !== undefined) {
+				const total = runs[0].data.main[1].reduce((/** @type {number} */ sum, /** @type {any} */ item) => sum + item.json.amountNaira, 0);
+				console.log(`  Successful total: NGN ${total.toLocaleString('en-US')}`);
+				if (total !== expected.totalNaira) failures++;
+			}
+			console.log(`  ${ok ? 'OK' : `FAILED: expected ${JSON.stringify(expected.runs)}`}`);
+			if (!ok) failures++;
+		}
+
+	} finally {
+		n8n?.child.kill();
+		await emulator.stop();
+	}
+	console.log(failures === 0 ? '\ne2e: all checks passed' : `\ne2e: ${failures} check(s) failed`);
+	process.exitCode = failures === 0 ? 0 : 1;
+}
+
+/** Sets the owner account up on a fresh instance and returns the session cookie. */
+async function ownerSession(/** @type {string} */ url) {
+	let response = await fetch(`${url}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+	if (!response.ok) {
+		response = await fetch(`${url}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+		});
+	}
+	if (!response.ok) throw new Error(`could not sign in to n8n: HTTP ${response.status} ${await response.text()}`);
+	return (response.headers.getSetCookie?.() ?? []).map((cookie) => cookie.split(';')[0]).join('; ');
+}
+
+/** @param {string} url @param {string} cookie @param {string} method @param {string} route @param {unknown} [body] */
+async function api(url, cookie, method, route, body) {
+	const response = await fetch(`${url}${route}`, {
+		method,
+		headers: { cookie, 'content-type': 'application/json', 'browser-id': 'e2e' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	if (!response.ok) throw new Error(`${method} ${route}: HTTP ${response.status} ${text.slice(0, 300)}`);
+	return JSON.parse(text);
+}
+
+/** @param {string} url @param {string} cookie @param {string} id */
+async function waitForExecution(url, cookie, id) {
+	const deadline = Date.now() + 120_000;
+	while (Date.now() < deadline) {
+		const { data } = await api(url, cookie, 'GET', `/rest/executions/${id}`);
+		if (data && data.status !== 'running' && data.status !== 'new' && data.data) return data;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`execution ${id} did not finish`);
+}
+
+module.exports = { OWNER };
+if (require.main === module) {
+	main().catch((error) => {
+		console.error(error);
+		process.exitCode = 1;
+	});
+}
