@@ -125,8 +125,9 @@ async function sendOnce(
 	attempt: number,
 	sendOptions: SendOptions,
 ): Promise<SendResult> {
-	const deadline = AbortSignal.timeout(timeoutMs);
-	const signal = cancelSignal ? AbortSignal.any([cancelSignal, deadline]) : deadline;
+	const attemptSignal = new AbortController();
+	const deadline = watchDeadline(timeoutMs, attemptSignal, cancelSignal);
+	const signal = attemptSignal.signal;
 	// httpRequestWithAuthentication replaces `abortSignal` with the execution's cancel signal taken
 	// from its `this`, so the per-attempt deadline is offered through a context that returns the
 	// combined signal. Everything else resolves to the real execution context.
@@ -148,6 +149,48 @@ async function sendOnce(
 		json: false,
 	};
 	try {
+		return await exchange(ctx, scoped, credentialType, options, deadline, timeoutMs, cancelSignal, attempt);
+	} finally {
+		deadline.release();
+	}
+}
+
+/**
+ * Aborts `attempt` when the deadline passes or the execution is cancelled. Released as soon as the
+ * attempt ends, so a run of many thousand requests holds no timers or listeners for finished ones
+ * (AbortSignal.timeout would keep each attempt's signal alive until its timeout fires).
+ */
+function watchDeadline(timeoutMs: number, attempt: AbortController, cancelSignal: AbortSignal | undefined) {
+	const timer = new AbortController();
+	const state = { passed: false, release: () => {} };
+	const onCancel = () => attempt.abort();
+	cancelSignal?.addEventListener('abort', onCancel, { once: true });
+	// sleep() rejects when its signal aborts, which is how the timer is cleared: nothing to report.
+	sleep(timeoutMs, timer.signal).then(
+		() => {
+			state.passed = true;
+			attempt.abort();
+		},
+		() => undefined,
+	);
+	state.release = () => {
+		timer.abort();
+		cancelSignal?.removeEventListener('abort', onCancel);
+	};
+	return state;
+}
+
+async function exchange(
+	ctx: IExecuteFunctions,
+	scoped: IExecuteFunctions,
+	credentialType: string,
+	options: IHttpRequestOptions,
+	deadline: { passed: boolean },
+	timeoutMs: number,
+	cancelSignal: AbortSignal | undefined,
+	attempt: number,
+): Promise<SendResult> {
+	try {
 		const raw = (await ctx.helpers.httpRequestWithAuthentication.call(
 			scoped,
 			credentialType,
@@ -163,7 +206,7 @@ async function sendOnce(
 		return { kind: 'response', status: raw.statusCode, headers, body, attempts: attempt };
 	} catch (error) {
 		if (cancelSignal?.aborted) throw cancelled(ctx);
-		if (deadline.aborted) {
+		if (deadline.passed) {
 			return {
 				kind: 'network',
 				code: 'TIMEOUT',
