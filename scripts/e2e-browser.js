@@ -7,11 +7,14 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const DOCS = path.join(__dirname, '..', 'docs');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** @param {string} url @param {{ email: string, password: string }} owner @returns {Promise<number>} failures */
-async function browse(url, owner) {
+/**
+ * @param {string} url @param {{ email: string, password: string }} owner
+ * @param {string} DOCS where the screenshots go
+ * @returns {Promise<number>} failures
+ */
+async function browse(url, owner, DOCS) {
 	if (!fs.existsSync(CHROMIUM)) {
 		console.log(`\nbrowser checks: ${CHROMIUM} is missing (apt-get install chromium), skipped`);
 		return 1;
@@ -109,7 +112,7 @@ async function browse(url, owner) {
 			await page.screenshot({ path: path.join(DOCS, `${shot}.png`) });
 		}
 		check(brokenIcons.length === 0, `no icon request failed${brokenIcons.length ? `: ${brokenIcons.join(', ')}` : ''}`);
-		console.log(`  screenshots in ${path.relative(process.cwd(), DOCS)}/`);
+		console.log(`  screenshots in ${DOCS}`);
 	} finally {
 		await browser.close();
 	}

