@@ -77,7 +77,7 @@ interface FaultCase {
 const surepassError = (status: number, code: string, message: string) => ({ status_code: status, success: false, message, message_code: code });
 const interswitchError = (code: string, message: string) => ({ errors: [{ code, message }], error: { code, message } });
 const FAST = { maxRetries: 2, retryDelayMs: 1 };
-const TIMEOUT = { maxRetries: 1, retryDelayMs: 1, timeoutMs: 400 };
+const TIMEOUT = { maxRetries: 1, retryDelayMs: 1, timeoutMs: 1000 };
 
 function fault(spec: Omit<Parameters<typeof emulator.addFault>[0], 'when' | 'route'>) {
 	return (node: NodeSpec, faulty: (req: EmulatorRequestLike) => boolean) => {
@@ -127,7 +127,7 @@ const CASES: FaultCase[] = [
 	{ name: 'connection reset in the middle of the body', setup: fault({ action: 'reset-mid' }), options: FAST, expect: { both: { kind: 'error', message: /^Could not reach (Surepass|Interswitch) at 127\.0\.0\.1:\d+ \(3 attempts\)$/, attempts: 3 } } },
 	{ name: 'a server that never answers', setup: fault({ action: 'hang' }), options: TIMEOUT, expect: { both: { kind: 'error', message: /did not answer in time \(2 attempts\)/, attempts: 2 } } },
 	{ name: 'a very slow body (a piece every 150 ms)', setup: fault({ action: 'slow', chunkDelayMs: 150 }), options: TIMEOUT, expect: { both: { kind: 'error', message: /did not answer in time \(2 attempts\)/, attempts: 2 } } },
-	{ name: 'a slow answer within the timeout', setup: fault({ delayMs: 150, passThrough: true }), options: TIMEOUT, expect: { both: { kind: 'routed', attempts: 1 } } },
+	{ name: 'a slow answer within the timeout', setup: fault({ delayMs: 150, passThrough: true }), options: { ...TIMEOUT, timeoutMs: 30_000 }, expect: { both: { kind: 'routed', attempts: 1 } } },
 	{ name: '200 with an empty body', setup: fault({ status: 200, body: '' }), options: FAST, expect: { both: { kind: 'error', message: /^Unexpected response from (Surepass|Interswitch): the body is empty$/, attempts: 1 } } },
 	{ name: 'malformed JSON', setup: fault({ status: 200, body: '{"data": {client_id: oops}}' }), options: FAST, expect: { both: { kind: 'error', message: /the body is malformed or truncated JSON/, attempts: 1 } } },
 	{ name: 'truncated JSON', setup: fault({ status: 200, body: '{"summary": {"batchReference": "1", "numb' }), options: FAST, expect: { both: { kind: 'error', message: /the body is malformed or truncated JSON/, attempts: 1 } } },

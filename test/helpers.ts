@@ -12,18 +12,28 @@ export const harness = createHarness({
 	credentialTypes: [new SurepassApi(), new InterswitchPaycodeApi()],
 });
 
-/** Starts an emulator for the tests of one file and stops it after them. */
+/**
+ * An emulator for the tests of one file, on a fresh server (a new port) for every test. After each
+ * test, a run that is still going (the test failed or hit its timeout) is cancelled and awaited, so
+ * it can neither send requests that the next test would count nor hold a slot the next test sees.
+ */
 export function useEmulator(options?: Parameters<typeof createEmulator>[0]) {
 	const emulator = createEmulator(options);
 	beforeAll(async () => {
 		await emulator.start();
 	});
 	afterAll(async () => {
+		await harness.cancelRunning();
 		await emulator.stop();
 	});
-	beforeEach(() => {
+	afterEach(async () => {
+		await harness.cancelRunning();
 		emulator.clearFaults();
-		emulator.resetStats();
+	});
+	beforeEach(async () => {
+		// Each test gets its own server (a new port).
+		await emulator.restart();
+		emulator.clearFaults();
 		emulator.latencyMs = options?.latencyMs ?? 0;
 		emulator.interswitch.settings.requireSignature = false;
 		emulator.interswitch.settings.tokenLifetimeSeconds = options?.tokenLifetimeSeconds ?? 3599;
@@ -39,4 +49,22 @@ export function jsonOf(outputs: INodeExecutionData[][]) {
 /** Each item's json together with its pairedItem, the shape the tests assert in full. */
 export function itemsOf(outputs: INodeExecutionData[][]) {
 	return outputs.map((items) => items.map(({ json, pairedItem }) => ({ json, pairedItem })));
+}
+
+/**
+ * A fresh emulator for one test, stopped (after any run still going is cancelled) when the test
+ * ends, whatever the outcome: nothing a test started can reach the next one.
+ */
+export async function withOwnEmulator<T>(
+	use: (emulator: ReturnType<typeof createEmulator>) => Promise<T>,
+	options?: Parameters<typeof createEmulator>[0],
+): Promise<T> {
+	const emulator = createEmulator(options);
+	await emulator.start();
+	try {
+		return await use(emulator);
+	} finally {
+		await harness.cancelRunning();
+		await emulator.stop();
+	}
 }

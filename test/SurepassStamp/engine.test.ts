@@ -138,12 +138,15 @@ describe('Surepass Stamp through the n8n engine', () => {
 	});
 
 	test('never more requests in flight than Max Concurrent Requests, and order stays stable', async () => {
-		emulator.latencyMs = 30;
+		// The emulator holds requests until 3 are in flight together: the limit is reached whatever
+		// the machine's speed, and the cap shows as the most in flight.
+		const gate = emulator.gather(3);
 		const ids = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? SEED_ORDER : 'bulk_stamp_v2_demoAllFailed1'));
 		const { branches } = await run(
 			ids.map((orderId) => ({ orderId })),
 			{ output: 'perOrder', options: { maxConcurrency: 3, retryDelayMs: 1 } },
 		);
+		expect(gate.gathered).toBe(true);
 		expect(emulator.stats.maxInFlight).toBe(3);
 		expect(emulator.stats.requests).toBe(12);
 		expect(branches[1].map((item) => item.pairedItem)).toEqual([0, 2, 4, 6, 8, 10].map((item) => ({ item })));
@@ -151,8 +154,9 @@ describe('Surepass Stamp through the n8n engine', () => {
 	});
 
 	test('the default concurrency is 5', async () => {
-		emulator.latencyMs = 30;
+		const gate = emulator.gather(5);
 		await run(Array.from({ length: 10 }, () => ({ orderId: SEED_ORDER })));
+		expect(gate.gathered).toBe(true);
 		expect(emulator.stats.maxInFlight).toBe(5);
 	});
 

@@ -33,7 +33,7 @@ const http = require('node:http');
  * @property {number} [times]           how many requests it hits (default: all)
  * @property {number} [status]          answer with this status and the body below
  * @property {Record<string, string>} [headers]
- * @property {string | object} [body]   the body (objects are sent as JSON)
+ * @property {string | object | ((req: EmulatorRequest) => string | object)} [body]   the body (objects are sent as JSON; a function makes it from the request)
  * @property {number} [delayMs]         wait before answering
  * @property {'reset' | 'reset-mid' | 'hang' | 'slow'} [action]
  *   reset: close the connection without an answer; reset-mid: send the headers and half the
@@ -41,6 +41,15 @@ const http = require('node:http');
  * @property {number} [chunkDelayMs]    for slow: the pause between pieces
  * @property {boolean} [passThrough]    answer normally after the delay (a fault that only delays)
  * @property {number} [hits]            how many requests it has hit so far (kept by the emulator)
+ *
+ * @typedef {object} Gate
+ * @property {number} size              requests to gather before any is answered
+ * @property {string | undefined} route only requests answered by this route are held
+ * @property {number} skip              requests let through before holding starts
+ * @property {boolean} gathered         `size` requests were in flight at once
+ * @property {boolean} open
+ * @property {Array<() => void>} waiters
+ * @property {ReturnType<typeof setTimeout> | undefined} timer
  */
 
 class Emulator {
@@ -55,7 +64,7 @@ class Emulator {
 		/** @type {Array<EmulatorRequest & { status: number | string }>} */
 		this.log = [];
 		this.logLimit = 10_000;
-		this.stats = { requests: 0, inFlight: 0, maxInFlight: 0, byRoute: /** @type {Record<string, number>} */ ({}) };
+		this.stats = this.freshStats();
 		/** @type {Set<import('node:net').Socket>} */
 		this.sockets = new Set();
 		/** Called with each request before any route sees it (tests use it to change state mid-run). */
@@ -64,6 +73,40 @@ class Emulator {
 		/** @type {http.Server | undefined} */
 		this.server = undefined;
 		this.url = '';
+		/** @type {Gate | undefined} */
+		this.gate = undefined;
+		/**
+		 * Bumped by resetStats: a request that arrived before (a client gave up on it, the server
+		 * reads it late) is not counted in the new statistics or log.
+		 */
+		this.epoch = 0;
+	}
+
+	/**
+	 * Holds requests (to `route`, after letting the first `skip` through) until `size` of them are in
+	 * flight at the same moment, then lets them all go, and every later one. A test proves that a
+	 * concurrency limit is reached this way without depending on how fast the machine is: a client
+	 * that never has `size` requests out leaves `gathered` false, and its requests are let go after
+	 * `fallbackMs` so that the test fails instead of hanging.
+	 * @param {number} size @param {{ route?: string, skip?: number, fallbackMs?: number }} [options]
+	 */
+	gather(size, { route, skip = 0, fallbackMs = 30_000 } = {}) {
+		this.openGate();
+		/** @type {Gate} */
+		const gate = { size, route, skip, gathered: false, open: false, waiters: [], timer: undefined };
+		gate.timer = setTimeout(() => this.openGate(), fallbackMs);
+		gate.timer.unref?.();
+		this.gate = gate;
+		return gate;
+	}
+
+	/** Lets every held request go. */
+	openGate() {
+		const gate = this.gate;
+		if (!gate || gate.open) return;
+		gate.open = true;
+		clearTimeout(gate.timer);
+		for (const release of gate.waiters.splice(0)) release();
 	}
 
 	/** @param {number} [port] @param {string} [host] */
@@ -90,11 +133,33 @@ class Emulator {
 	}
 
 	async stop() {
+		this.openGate();
 		const server = this.server;
 		if (!server) return;
 		this.server = undefined;
 		for (const socket of this.sockets) socket.destroy();
 		await new Promise((resolve) => server.close(() => resolve(undefined)));
+	}
+
+	freshStats() {
+		return {
+			requests: 0,
+			inFlight: 0,
+			maxInFlight: 0,
+			/** @type {Record<string, number>} */ byRoute: {},
+			/** @type {Record<string, number>} requests of each route in flight now */ inFlightByRoute: {},
+			/** @type {Record<string, number>} the most requests of each route in flight at once */ maxInFlightByRoute: {},
+		};
+	}
+
+	/**
+	 * A new server on a new port, statistics reset: whatever a previous test left on the way (a
+	 * request its client gave up on) reaches the old port, which is closed, never this one.
+	 */
+	async restart() {
+		await this.stop();
+		this.resetStats();
+		return await this.start();
 	}
 
 	/** @param {Fault} fault */
@@ -107,10 +172,13 @@ class Emulator {
 	clearFaults() {
 		this.faults = [];
 		this.beforeRoute = undefined;
+		this.openGate();
+		this.gate = undefined;
 	}
 
 	resetStats() {
-		this.stats = { requests: 0, inFlight: 0, maxInFlight: 0, byRoute: {} };
+		this.epoch++;
+		this.stats = this.freshStats();
 		this.log = [];
 		for (const route of this.routes) route.reset?.();
 	}
@@ -125,14 +193,16 @@ class Emulator {
 	 * @param {http.ServerResponse} res
 	 */
 	async onRequest(req, res) {
-		this.stats.requests++;
-		this.stats.inFlight++;
-		if (this.stats.inFlight > this.stats.maxInFlight) this.stats.maxInFlight = this.stats.inFlight;
+		const epoch = this.epoch;
+		const stats = this.stats;
+		stats.requests++;
+		stats.inFlight++;
+		if (stats.inFlight > stats.maxInFlight) stats.maxInFlight = stats.inFlight;
 		let done = false;
 		const finish = () => {
 			if (!done) {
 				done = true;
-				this.stats.inFlight--;
+				stats.inFlight--;
 			}
 		};
 		res.on('close', finish);
@@ -171,10 +241,32 @@ class Emulator {
 			}
 		}
 		if (!route) request.route = 'unknown';
-		this.stats.byRoute[request.route] = (this.stats.byRoute[request.route] ?? 0) + 1;
-		if (this.log.length < this.logLimit) this.log.push(request);
+		stats.byRoute[request.route] = (stats.byRoute[request.route] ?? 0) + 1;
+		const routeName = request.route;
+		stats.inFlightByRoute[routeName] = (stats.inFlightByRoute[routeName] ?? 0) + 1;
+		stats.maxInFlightByRoute[routeName] = Math.max(stats.maxInFlightByRoute[routeName] ?? 0, stats.inFlightByRoute[routeName]);
+		const leaveRoute = () => {
+			stats.inFlightByRoute[routeName]--;
+		};
+		if (done) leaveRoute();
+		else {
+			res.once('close', leaveRoute);
+		}
+		if (epoch === this.epoch && this.log.length < this.logLimit) this.log.push(request);
+
+		const gate = this.gate;
+		if (gate && !gate.open && (gate.route === undefined || gate.route === request.route)) {
+			if (gate.skip > 0) gate.skip--;
+			else if (gate.waiters.length + 1 >= gate.size) {
+				gate.gathered = true;
+				this.openGate();
+			} else {
+				await new Promise((resolve) => gate.waiters.push(() => resolve(undefined)));
+			}
+		}
 
 		const fault = this.takeFault(request);
+		/** @type {any} */ (req).emulatorRequest = request;
 		const delay = (fault?.delayMs ?? 0) + this.latencyMs;
 		if (delay > 0) await sleep(delay);
 
@@ -210,8 +302,8 @@ class Emulator {
 	async applyFault(fault, req, res, normal) {
 		const status = fault.status ?? normal?.status ?? 200;
 		const headers = { ...(fault.status === undefined ? normal?.headers : { 'content-type': 'application/json' }), ...fault.headers };
-		const body =
-			fault.body === undefined ? (normal?.body ?? '') : typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body);
+		const given = typeof fault.body === 'function' ? fault.body(/** @type {any} */ (req).emulatorRequest) : fault.body;
+		const body = given === undefined ? (normal?.body ?? '') : typeof given === 'string' ? given : JSON.stringify(given);
 		switch (fault.action) {
 			case 'reset':
 				req.socket.destroy();

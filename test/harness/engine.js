@@ -23,6 +23,10 @@ if (!process.env.N8N_USER_FOLDER) {
 
 const { WorkflowExecute, ExecutionLifecycleHooks, ExecuteContext, RoutingNode } = require('n8n-core');
 const { ICredentialsHelper, LoggerProxy, NodeHelpers, Workflow, isExpression } = require('n8n-workflow');
+// n8n-core's own logger comes from its DI container; resolved from n8n-core, which depends on them.
+const fromCore = (/** @type {string} */ id) => require(require.resolve(id, { paths: [path.dirname(require.resolve('n8n-core'))] }));
+const { Container } = fromCore('@n8n/di');
+const { Logger } = fromCore('@n8n/backend-common');
 
 /** @typedef {import('n8n-workflow').INodeType} INodeType */
 /** @typedef {import('n8n-workflow').ICredentialType} ICredentialType */
@@ -169,7 +173,10 @@ class CredentialsHelper extends ICredentialsHelper {
 		if (!expirable || typeof type.preAuthentication !== 'function') return undefined;
 		if (credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined && !credentialsExpired) return undefined;
 		this.preAuthenticationCalls[typeName] = (this.preAuthenticationCalls[typeName] ?? 0) + 1;
-		const output = await type.preAuthentication.call(helpers, credentials);
+		// n8n hands preAuthentication only `helpers.httpRequest` (its restrictToCredentialDomains),
+		// not the node's whole helpers object: the same here, so nothing else can be relied on.
+		const restricted = { helpers: { httpRequest: (/** @type {any} */ options) => helpers.helpers.httpRequest(options) } };
+		const output = await type.preAuthentication.call(/** @type {any} */ (restricted), credentials);
 		if (output[expirable.name] === undefined) return undefined;
 		this.store[typeName] = /** @type {CredentialData} */ ({ ...this.store[typeName], ...output });
 		return Object.assign(credentials, output);
@@ -204,11 +211,17 @@ class CredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-/** Collects what nodes log, so tests can check that no secret reaches a log line. */
+/**
+ * Collects what nodes and n8n-core log, so tests can check that no secret reaches a log line, and
+ * prints nothing unless asked: HARNESS_LOG=1 in the environment, or `harness.logger.echo = true`
+ * in a test. It replaces n8n's own (winston) logger in n8n-core's DI container, which n8n-core
+ * would otherwise create on its first error and make the logger of every node from then on.
+ */
 class CapturingLogger {
 	constructor() {
 		/** @type {string[]} */
 		this.lines = [];
+		this.echo = process.env.HARNESS_LOG === '1';
 	}
 	/** @param {string} level @param {string} message @param {unknown} [meta] */
 	push(level, message, meta) {
@@ -218,7 +231,9 @@ class CapturingLogger {
 		} catch {
 			extra = ' [unserialisable meta]';
 		}
-		this.lines.push(`${level}: ${message}${extra}`);
+		const line = `${level}: ${message}${extra}`;
+		this.lines.push(line);
+		if (this.echo) process.stderr.write(`${line}\n`);
 	}
 	/** @param {string} m @param {unknown} [x] */ error(m, x) { this.push('error', m, x); }
 	/** @param {string} m @param {unknown} [x] */ warn(m, x) { this.push('warn', m, x); }
@@ -229,6 +244,7 @@ class CapturingLogger {
 
 const logger = new CapturingLogger();
 LoggerProxy.init(/** @type {any} */ (logger));
+Container.set(Logger, logger);
 
 function additionalDataFor(/** @type {CredentialsHelper} */ credentialsHelper, /** @type {ExecutionLifecycleHooks} */ hooks) {
 	return /** @type {import('n8n-workflow').IWorkflowExecuteAdditionalData} */ (
@@ -262,6 +278,7 @@ function additionalDataFor(/** @type {CredentialsHelper} */ credentialsHelper, /
  * @property {(workflow: WorkflowJson, options?: RunOptions) => Promise<RunResult>} run
  * @property {(typeName: string, data: CredentialData) => Promise<{ status: string, message: string }>} testCredential
  * @property {CapturingLogger} logger
+ * @property {() => Promise<number>} cancelRunning cancels every run still going and waits for each to end; returns how many there were
  *
  * @typedef {{ name?: string, nodes: import('n8n-workflow').INode[], connections: import('n8n-workflow').IConnections, pinData?: Record<string, INodeExecutionData[]>, settings?: import('n8n-workflow').IWorkflowSettings }} WorkflowJson
  * @typedef {{ credentials?: Record<string, CredentialData>, abortSignal?: AbortSignal }} RunOptions
@@ -282,8 +299,18 @@ function createHarness(packageTypes) {
 	for (const [name, type] of Object.entries(packageTypes.nodeTypes)) types[`${PACKAGE}.${name}`] = type;
 	const nodeTypes = new NodeTypes(types);
 
+	/** Runs not finished yet, so that a test that ends early (a timeout) cannot leave one going. */
+	/** @type {Set<{ cancel: () => void, done: Promise<unknown> }>} */
+	const active = new Set();
+
 	return {
 		logger,
+		async cancelRunning() {
+			const leftovers = [...active];
+			for (const run of leftovers) run.cancel();
+			await Promise.allSettled(leftovers.map((run) => run.done));
+			return leftovers.length;
+		},
 		async run(workflowJson, options = {}) {
 			const credentialsHelper = new CredentialsHelper(packageTypes.credentialTypes, { ...options.credentials });
 			const workflow = new Workflow({
@@ -311,7 +338,15 @@ function createHarness(packageTypes) {
 			if (options.abortSignal) {
 				options.abortSignal.addEventListener('abort', () => running.cancel(), { once: true });
 			}
-			const run = await running;
+			const tracked = { cancel: () => running.cancel(), done: Promise.resolve(running).catch(() => undefined) };
+			active.add(tracked);
+			/** @type {IRun} */
+			let run;
+			try {
+				run = await running;
+			} finally {
+				active.delete(tracked);
+			}
 			return {
 				run,
 				credentialsHelper,

@@ -13,6 +13,8 @@ const { PACKAGE } = require('./engine');
  * @param {Array<Record<string, unknown>>} spec.items  the input items' JSON
  * @param {'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput'} [spec.onError]
  * @param {string} [spec.name]
+ * @param {number} [spec.typeVersion]  the node's version (default 1)
+ * @param {Record<string, unknown>} [spec.settings]  the workflow's settings
  * @returns {import('./engine').WorkflowJson}
  */
 function singleNodeWorkflow(spec) {
@@ -22,7 +24,7 @@ function singleNodeWorkflow(spec) {
 		id: 'node-under-test',
 		name,
 		type: `${PACKAGE}.${spec.type}`,
-		typeVersion: 1,
+		typeVersion: spec.typeVersion ?? 1,
 		position: [200, 0],
 		parameters: /** @type {import('n8n-workflow').INodeParameters} */ (spec.parameters),
 		credentials: { [spec.credentialType]: { id: '1', name: 'Test credential' } },
@@ -35,6 +37,7 @@ function singleNodeWorkflow(spec) {
 		],
 		connections: { Input: { main: [[{ node: name, type: 'main', index: 0 }]] } },
 		pinData: { Input: spec.items.map((json) => ({ json: /** @type {import('n8n-workflow').IDataObject} */ (json) })) },
+		settings: /** @type {import('n8n-workflow').IWorkflowSettings} */ (spec.settings ?? {}),
 	};
 }
 
