@@ -3,13 +3,16 @@ import type {
 	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
+	IDataObject,
 	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 
-import type { SignatureMethod } from '../nodes/InterswitchPaycode/signature';
-import { signatureHeaders } from '../nodes/InterswitchPaycode/signature';
+import type { SignatureMethod } from '../nodes/shared/signature';
+import { signatureHeaders } from '../nodes/shared/signature';
+import { recentRenewal, rememberRenewal, renewalKey } from '../nodes/shared/renewal';
+import { TOKEN_ENDPOINT_PROPERTY } from '../nodes/shared/transport';
 import { checkBaseUrl, requestTarget, unsafeRequestUrl } from '../nodes/shared/url';
 
 export const SANDBOX_PASSPORT_TOKEN_URL = 'https://sandbox.interswitchng.com/passport/oauth/token';
@@ -132,7 +135,7 @@ export class InterswitchPaycodeApi implements ICredentialType {
 	 * Gets an access token from Interswitch Passport (OAuth2 client credentials). n8n calls this
 	 * when the stored token is empty or was found expired, and stores what it returns.
 	 */
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		const tokenUrl = checkBaseUrl(credentials.passportTokenUrl, 'Passport Token URL');
 		if (!tokenUrl.ok) throw new Error(tokenUrl.problem);
 		const clientId = String(credentials.clientId ?? '');
@@ -141,6 +144,13 @@ export class InterswitchPaycodeApi implements ICredentialType {
 		const scope = String(credentials.scope ?? '').trim();
 		if (scope !== '') form.set('scope', scope);
 		const host = new URL(tokenUrl.url).host;
+		// Failures carry the token endpoint's host, so the node names Passport, not the Paycode API.
+		const failure = (message: string, code?: string) =>
+			Object.assign(new Error(message), { [TOKEN_ENDPOINT_PROPERTY]: host }, code === undefined ? {} : { code });
+
+		const key = renewalKey([tokenUrl.url, clientId, clientSecret, scope]);
+		const reused = recentRenewal(key, credentials.accessToken);
+		if (reused !== undefined) return { ...reused };
 
 		let answer: { statusCode: number; body: unknown };
 		try {
@@ -163,16 +173,12 @@ export class InterswitchPaycodeApi implements ICredentialType {
 		} catch (error) {
 			// A transport code keeps the failure retryable by the node, like any network failure.
 			const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
-			throw Object.assign(new Error(`Interswitch Passport could not be reached at ${host}`), {
-				code: typeof code === 'string' ? code : 'EPASSPORT_UNAVAILABLE',
-			});
+			throw failure(`Interswitch Passport could not be reached at ${host}`, typeof code === 'string' ? code : 'EPASSPORT_UNAVAILABLE');
 		}
 		const body = parsePassport(answer.body);
 		const { statusCode } = answer;
 		if (statusCode >= 500 || statusCode === 429) {
-			throw Object.assign(new Error(`Interswitch Passport at ${host} is unavailable (HTTP ${statusCode})`), {
-				code: 'EPASSPORT_UNAVAILABLE',
-			});
+			throw failure(`Interswitch Passport at ${host} is unavailable (HTTP ${statusCode})`, 'EPASSPORT_UNAVAILABLE');
 		}
 		const reason = [body?.error, body?.error_description].filter((part) => typeof part === 'string' && part !== '').join(': ');
 		if (statusCode !== 200 || typeof body?.access_token !== 'string' || body.access_token === '') {
@@ -181,13 +187,17 @@ export class InterswitchPaycodeApi implements ICredentialType {
 				statusCode === 400 || statusCode === 401 || statusCode === 403
 					? 'Interswitch Passport rejected the client ID or secret'
 					: 'Interswitch Passport gave no access token';
-			throw new Error(`${what} (HTTP ${statusCode}${said})`.split(clientSecret || '\u0000').join('[redacted]'));
+			// Passport's own words may echo what it received; the node scrubs every secret from
+			// errors before they leave it (nodes/shared/secrets.ts).
+			throw failure(`${what} (HTTP ${statusCode}${said})`);
 		}
 		const expiresIn = Number(body.expires_in);
 		const lifetimeMs = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : 3599_000;
 		// Renew 30 s before Passport's expiry, or halfway through a lifetime shorter than a minute.
 		const usableMs = Math.max(lifetimeMs / 2, lifetimeMs - TOKEN_RENEWAL_MARGIN_MS);
-		return { accessToken: body.access_token, validUntil: Date.now() + usableMs };
+		const renewed = { accessToken: body.access_token, validUntil: Date.now() + usableMs };
+		rememberRenewal(key, renewed);
+		return { ...renewed };
 	}
 
 	/**

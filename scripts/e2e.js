@@ -12,7 +12,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { ensureN8n, installPackage, n8nCli, startN8n, n8nDir, N8N_VERSION } = require('./n8n-env');
+const { ensureN8n, installPackage, n8nCli, startN8n, n8nDir, node24Bin, N8N_VERSION } = require('./n8n-env');
 const { Processes, ensureDebianPackages, freePort } = require('./lib/processes');
 const { createEmulator } = require('../test/emulator');
 
@@ -158,6 +158,7 @@ async function main() {
 			if (!ok) failures++;
 		}
 
+		failures += await checkPinStorage(n8n.url, cookie, home);
 		completed = true;
 	} finally {
 		await processes.stopAll();
@@ -167,6 +168,79 @@ async function main() {
 	}
 	console.log(failures === 0 ? '\ne2e: all checks passed' : `\ne2e: ${failures} check(s) failed`);
 	process.exitCode = failures === 0 ? 0 : 1;
+}
+
+/** The one-time PINs of the emulator's seed batch 123456. */
+const SEED_PINS = ['4321', '1234'];
+
+/**
+ * One-Time PINs in real n8n: for each mode, a workflow with the Interswitch Paycode node (the
+ * version a user adds today) is run through n8n's REST API; then the execution as n8n returns it
+ * (GET /rest/executions/:id) and as n8n stored it (the execution_data table of its database) are
+ * searched for the PIN strings. n8n 2.41.1 without a licence does not redact execution data, so
+ * Include must store them and Mask and Omit must not.
+ */
+async function checkPinStorage(/** @type {string} */ url, /** @type {string} */ cookie, /** @type {string} */ home) {
+	console.log('\none-time PINs in saved executions (batch 123456; PINs 4321, 1234):');
+	let failures = 0;
+	for (const [mode, stored] of /** @type {Array<[string, boolean]>} */ ([
+		['include', true],
+		['mask', false],
+		['omit', false],
+		['(default)', false],
+	])) {
+		const parameters = { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: '123456', output: 'perToken' };
+		const workflow = {
+			name: `PIN storage check: ${mode}`,
+			nodes: [
+				{ id: 'pin-start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'pin-node',
+					name: 'Interswitch Paycode',
+					type: 'n8n-nodes-surepass-interswitch.interswitchPaycode',
+					typeVersion: 1.1,
+					position: [240, 0],
+					parameters: mode === '(default)' ? parameters : { ...parameters, oneTimePins: mode },
+					credentials: { interswitchPaycodeApi: { id: 'interswitch-emulator', name: 'Interswitch Paycode (local emulator)' } },
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Interswitch Paycode', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+			active: false,
+		};
+		const created = (await api(url, cookie, 'POST', '/rest/workflows', workflow)).data;
+		const started = await api(url, cookie, 'POST', `/rest/workflows/${created.id}/run`, { workflowData: created, triggerToStartFrom: { name: 'Start' } });
+		const executionId = started.data.executionId;
+		const execution = await waitForExecution(url, cookie, executionId);
+		// n8n keeps execution data as a "flatted" string, in the database and in the REST answer.
+		const { parse } = require(path.join(n8nDir, 'node_modules', 'flatted'));
+		const restText = JSON.stringify(parse(execution.data));
+		const storedData = executionDataInDatabase(home, executionId);
+		const dbText = storedData === '' ? '' : JSON.stringify(parse(storedData));
+		const inRest = SEED_PINS.some((pin) => restText.includes(`"${pin}"`));
+		const inDb = SEED_PINS.some((pin) => dbText.includes(`"${pin}"`));
+		const ok = execution.status === 'success' && storedData.length > 0 && inRest === stored && inDb === stored;
+		console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${mode}: PINs ${inDb ? 'found' : 'not found'} in execution_data (${storedData.length} bytes), ${inRest ? 'found' : 'not found'} in GET /rest/executions/${executionId}; expected ${stored ? 'found' : 'not found'}`);
+		if (!ok) failures++;
+	}
+	return failures;
+}
+
+/** The execution_data row of an execution, read from n8n's SQLite database with n8n's own sqlite3 (built for Node 24). */
+function executionDataInDatabase(/** @type {string} */ home, /** @type {string} */ executionId) {
+	const { spawnSync } = require('node:child_process');
+	const database = path.join(home, '.n8n', 'database.sqlite');
+	const script = `
+		const sqlite3 = require(${JSON.stringify(path.join(n8nDir, 'node_modules', 'sqlite3'))});
+		const db = new sqlite3.Database(${JSON.stringify(database)}, sqlite3.OPEN_READONLY);
+		db.all('SELECT data FROM execution_data WHERE executionId = ?', [${JSON.stringify(String(executionId))}], (error, rows) => {
+			if (error) { console.error(error.message); process.exit(1); }
+			process.stdout.write(rows.map((row) => row.data).join('\\n'));
+			db.close();
+		});`;
+	const result = spawnSync(path.join(node24Bin, 'node'), ['-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+	if (result.status !== 0) throw new Error(`reading n8n's database failed: ${result.stderr}`);
+	return result.stdout;
 }
 
 /** Sets the owner account up on a fresh instance and returns the session cookie. */

@@ -4,6 +4,7 @@ import { InterswitchPaycodeApi } from '../credentials/InterswitchPaycodeApi.cred
 import { SurepassApi } from '../credentials/SurepassApi.credentials';
 import { InterswitchPaycode } from '../nodes/InterswitchPaycode/InterswitchPaycode.node';
 import { SurepassStamp } from '../nodes/SurepassStamp/SurepassStamp.node';
+import { forgetRenewals } from '../nodes/shared/renewal';
 import { createEmulator } from './emulator';
 import { createHarness } from './harness/engine';
 
@@ -31,8 +32,10 @@ export function useEmulator(options?: Parameters<typeof createEmulator>[0]) {
 		emulator.clearFaults();
 	});
 	beforeEach(async () => {
-		// Each test gets its own server (a new port).
+		// Each test gets its own server (a new port) and starts as a new n8n process would: no
+		// token renewed moments ago.
 		await emulator.restart();
+		forgetRenewals();
 		emulator.clearFaults();
 		emulator.latencyMs = options?.latencyMs ?? 0;
 		emulator.interswitch.settings.requireSignature = false;

@@ -26,9 +26,19 @@ const CORPUS = [
 	'123456&referenceId=999',
 	'<script>alert(1)</script>',
 	'\u202Eright-to-left',
+	'line\u2028separator',
+	'para\u2029separator',
+	'next\u0085line',
+	'zero\u200Bwidth',
+	'join\u200Ded',
+	'\uFEFFbom-first',
+	'soft\u00ADhyphen',
 ];
 
-const REFUSED = /contains a line break or another control character|characters long, more than the 256/;
+/** Line breaks, control and invisible characters (all of Unicode's Cc, Cf, Zl, Zp), and very long values. */
+const REFUSED = /contains .+ at position \d+: check what is mapped into it|characters long, more than the 256/;
+/** Which values must be refused: decided here independently of the node's own check. */
+const mustRefuse = (id: string) => id.length > 256 || [...id].some((c) => /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(c));
 
 describe('hostile IDs', () => {
 	test('Surepass Bulk Order ID: sent as the exact client_id in the JSON body, or refused', async () => {
@@ -51,6 +61,7 @@ describe('hostile IDs', () => {
 			expect(item).toBeDefined();
 			const message = String(item!.json.error);
 			const sent = received.filter((request) => request.params.client_id === id);
+			expect([index, REFUSED.test(message)]).toEqual([index, mustRefuse(id)]);
 			if (REFUSED.test(message)) {
 				expect(sent).toHaveLength(0);
 			} else {
@@ -63,7 +74,7 @@ describe('hostile IDs', () => {
 			expect(request.query).toEqual({});
 			expect(Object.keys(JSON.parse(request.body))).toEqual(['client_id']);
 		}
-		expect(received.length).toBe(ids.filter((id) => !/[\u0000-\u001f]/.test(id) && id.length <= 256).length);
+		expect(received.length).toBe(ids.filter((id) => !mustRefuse(id)).length);
 	});
 
 	test.each([
@@ -102,7 +113,9 @@ describe('hostile IDs', () => {
 			expect(routed.length).toBeGreaterThan(0);
 			const error = routed.find((entry) => entry.error)?.json.error;
 			const sent = received.filter((request) => request.query.referenceId[0] === ref.trim() && request.query.frontEndPartner[0] === partner.trim());
-			if (typeof error === 'string' && REFUSED.test(error)) {
+			const refused = typeof error === 'string' && REFUSED.test(error);
+			expect([index, refused]).toEqual([index, mustRefuse(ref.trim()) || mustRefuse(partner.trim())]);
+			if (refused) {
 				expect(sent).toHaveLength(0);
 			} else {
 				expect([index, sent.length]).toEqual([index, 1]);

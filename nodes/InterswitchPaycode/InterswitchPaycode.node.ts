@@ -1,11 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { Routed } from '../shared/batch';
-import { checkIdentifier, loadCredentials, parameterText, runItems, toRouted } from '../shared/batch';
+import { checkIdentifier, idParameter, runBatch, toRouted } from '../shared/batch';
 import { toNodeApiError } from '../shared/errors';
-import { markTimedOut, pollUntilDone, readWaitSettings, waitProperties } from '../shared/poll';
-import { readRequestSettings, requestSettingsOptions } from '../shared/settings';
+import { markTimedOut, pollUntilDone, waitProperties } from '../shared/poll';
+import { requestSettingsOptions } from '../shared/settings';
 import { sendWithRetry } from '../shared/transport';
 import { contextUrl, interpretStatus, PAYCODE_CREDENTIAL, statusRequest } from './api';
 import type { OutputMode, PinMode, RouteOptions } from './batch';
@@ -17,7 +17,9 @@ export class InterswitchPaycode implements INodeType {
 		name: 'interswitchPaycode',
 		icon: { light: 'file:paycode.svg', dark: 'file:paycode.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: One-Time PINs are masked unless chosen otherwise (1 included them by default).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ "Get Status: " + ($parameter["output"] === "perBatch" ? "one item per batch" : "one item per token") }}',
 		description:
 			'Check an Interswitch Paycode bulk token batch and route its tokens to Pending, Successful and Failed',
@@ -105,24 +107,7 @@ export class InterswitchPaycode implements INodeType {
 				default: 'perToken',
 				description: 'How the tokens of a batch are turned into items',
 			},
-			{
-				displayName: 'One-Time PINs',
-				name: 'oneTimePins',
-				type: 'options',
-				displayOptions: { show: { resource: ['bulkTokenBatch'], operation: ['getStatus'] } },
-				options: [
-					{
-						name: 'Include',
-						value: 'include',
-						description: 'Pass each PIN on, e.g. to text it to the beneficiary',
-					},
-					{ name: 'Mask', value: 'mask', description: 'Replace each PIN with ****' },
-					{ name: 'Omit', value: 'omit', description: 'Leave the PIN field out' },
-				],
-				default: 'include',
-				description:
-					'A one-time PIN lets anyone with the beneficiary number take the cash out. Include it only if a next node needs it.',
-			},
+			...oneTimePinProperties(),
 			...waitProperties(
 				{ resource: ['bulkTokenBatch'], operation: ['getStatus'] },
 				'every expected token is generated (needs Expected Token Count)',
@@ -150,39 +135,25 @@ export class InterswitchPaycode implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const node = this.getNode();
-		const itemCount = this.getInputData().length;
 		const mode = this.getNodeParameter('output', 0, 'perToken') as OutputMode;
-		const pins = this.getNodeParameter('oneTimePins', 0, 'include') as PinMode;
+		const pins = this.getNodeParameter('oneTimePins', 0, 'mask') as PinMode;
 		const options = this.getNodeParameter('options', 0, {}) as { noRecordAsPending?: boolean };
-		const settings = readRequestSettings(this);
-		const wait = readWaitSettings(this);
-		const loaded = await loadCredentials(this, PAYCODE_CREDENTIAL);
-		const credentials = loaded.ok ? loaded.credentials : {};
-		const secrets = [String(credentials.clientSecret ?? ''), String(credentials.accessToken ?? '')];
-		const base = contextUrl(credentials);
-		const defaultPartner = String(credentials.frontEndPartnerId ?? '').trim();
-
-		return await runItems(
+		const noRecordAsPending = options.noRecordAsPending === true;
+		return await runBatch(
 			this,
-			itemCount,
-			{
-				outputCount: TOKEN_BRANCHES.length,
-				failedOutput: FAILED_OUTPUT,
-				concurrency: settings.concurrency,
-				// The first request fetches the access token into the credential; the rest reuse it.
-				firstAlone: true,
-			},
-			async (itemIndex): Promise<Routed> => {
-				const fail = (message: string, description: string) =>
-					new NodeOperationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
-				if (!loaded.ok) throw fail(loaded.problem, 'Select or fix the Interswitch Paycode API credential of this node.');
+			{ credentialType: PAYCODE_CREDENTIAL, credentialLabel: 'Interswitch Paycode API', outputCount: TOKEN_BRANCHES.length, failedOutput: FAILED_OUTPUT },
+			async ({ itemIndex, ctx, credentials, settings, wait, secrets, fail }): Promise<Routed> => {
+				const base = contextUrl(credentials);
 				if (!base.ok) throw fail(base.problem, 'Fix the Context URL in the Interswitch Paycode API credential.');
-				const referenceId = parameterText(this.getNodeParameter('referenceId', itemIndex, ''));
+				const reference = idParameter(ctx.getNodeParameter('referenceId', itemIndex, ''), 'Reference ID');
+				if (!reference.ok) throw fail(reference.problem, 'Map the transaction reference of one batch into Reference ID.');
+				const referenceId = reference.value;
 				if (referenceId === '') {
 					throw fail('The Reference ID is empty', 'Enter or map the transaction reference used when the bulk tokens were generated.');
 				}
-				const frontEndPartnerId = parameterText(this.getNodeParameter('frontEndPartnerId', itemIndex, '')) || defaultPartner;
+				const partner = idParameter(ctx.getNodeParameter('frontEndPartnerId', itemIndex, ''), 'Front-End Partner ID');
+				if (!partner.ok) throw fail(partner.problem, "Map one Front-End Partner ID, or leave it empty to use the credential's.");
+				const frontEndPartnerId = partner.value || String(credentials.frontEndPartnerId ?? '').trim();
 				if (frontEndPartnerId === '') {
 					throw fail(
 						'No Front-End Partner ID',
@@ -196,8 +167,8 @@ export class InterswitchPaycode implements INodeType {
 					const malformed = checkIdentifier(value, label);
 					if (malformed !== undefined) throw fail(malformed, `Map the ${label} alone into this parameter.`);
 				}
-				const expected = this.getNodeParameter('expectedTokenCount', itemIndex, 0) as unknown;
-				const expectedNumber = typeof expected === 'number' ? expected : Number(parameterText(expected) || 0);
+				const expected = ctx.getNodeParameter('expectedTokenCount', itemIndex, 0) as unknown;
+				const expectedNumber = expected === '' || expected === null || expected === undefined ? 0 : typeof expected === 'number' ? expected : Number(expected);
 				if (!Number.isSafeInteger(expectedNumber) || expectedNumber < 0) {
 					throw fail(`The Expected Token Count "${String(expected)}" is not a whole number`, 'Enter the number of tokens submitted, or 0 if unknown.');
 				}
@@ -214,18 +185,17 @@ export class InterswitchPaycode implements INodeType {
 						'Set Expected Token Count to the number of tokens submitted for the batch, so the node knows when it is complete.',
 					);
 				}
-				const noRecordAsPending = options.noRecordAsPending === true;
 				const request = statusRequest(base.url, referenceId, frontEndPartnerId);
 				const query = { referenceId, frontEndPartnerId };
 				const check = async () => {
-					const outcome = interpretStatus(await sendWithRetry(this, PAYCODE_CREDENTIAL, request, settings.policy), query, base.url);
+					const outcome = interpretStatus(await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, { secrets }), query, base.url);
 					if (outcome.ok || !outcome.tokenRejected) return outcome;
 					// The token was refused though it had not expired (revoked, or issued for another
 					// environment): ask n8n to renew it once and try again.
-					const retry = await sendWithRetry(this, PAYCODE_CREDENTIAL, request, settings.policy, { renewCredentialOn401: true });
+					const retry = await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, { secrets, renewCredentialOn401: true });
 					return interpretStatus(retry, query, base.url);
 				};
-				const poll = await pollUntilDone(this, wait, check, (outcome) =>
+				const poll = await pollUntilDone(ctx, wait, check, (outcome) =>
 					outcome.ok
 						? outcome.batch.successful.length + outcome.batch.failed.length >= (route.expectedCount ?? 0)
 						: !(outcome.noRecord && noRecordAsPending),
@@ -238,11 +208,49 @@ export class InterswitchPaycode implements INodeType {
 					const note = 'Interswitch has no record of this batch yet (10904); check again later';
 					outputs = [[pendingItem(referenceId, route, 0, undefined, undefined, note)], [], []];
 				} else {
-					throw toNodeApiError(node, outcome.failure, itemIndex, secrets);
+					throw toNodeApiError(ctx.getNode(), outcome.failure, itemIndex);
 				}
 				if (poll.timedOut) markTimedOut(outputs[PENDING_OUTPUT], poll, wait);
 				return toRouted(outputs, itemIndex);
 			},
 		);
 	}
+}
+
+/**
+ * The One-Time PINs option. Version 1 included the PINs by default; from 1.1 they are masked unless
+ * the user chooses otherwise, because n8n saves node output in its execution history and does not
+ * redact it on every instance. A workflow saved with version 1 keeps its behaviour.
+ */
+function oneTimePinProperties(): INodeProperties[] {
+	const show = { resource: ['bulkTokenBatch'], operation: ['getStatus'] };
+	const option = (defaultValue: PinMode, version: { _cnd: { lt: number } } | { _cnd: { gte: number } }): INodeProperties => ({
+		displayName: 'One-Time PINs',
+		name: 'oneTimePins',
+		type: 'options',
+		displayOptions: { show: { ...show, '@version': [version] } },
+		options: [
+			{
+				name: 'Include',
+				value: 'include',
+				description: 'Pass each PIN on, e.g. to text it to the beneficiary. The PINs are then saved wherever n8n saves this run.',
+			},
+			{ name: 'Mask', value: 'mask', description: 'Replace each PIN with ****' },
+			{ name: 'Omit', value: 'omit', description: 'Leave the PIN field out' },
+		],
+		default: defaultValue,
+		description: 'A one-time PIN lets anyone with the beneficiary number take the cash out. Include it only if a next node needs it.',
+	});
+	return [
+		option('include', { _cnd: { lt: 1.1 } }),
+		option('mask', { _cnd: { gte: 1.1 } }),
+		{
+			displayName:
+				'The PINs will be stored in clear text in this workflow\'s execution history: n8n saves every node\'s output in its database and shows it under Executions. To keep them out, set the workflow\'s Settings "Save successful production executions" and "Save manual executions" to "Do not save", or set EXECUTIONS_DATA_SAVE_ON_SUCCESS=none and EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS=false on the n8n instance.',
+			name: 'pinStorageNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { ...show, oneTimePins: ['include'] } },
+		},
+	];
 }

@@ -22,6 +22,8 @@ export const STATUS_PATH = '/pwm/bulk/tokens/comprehensive/status';
 export const NO_RECORD_OF_BATCH = '10904';
 
 const VENDOR = 'Interswitch';
+/** Where the credential gets its access tokens. */
+const TOKEN_SERVICE = 'Interswitch Passport';
 
 export function contextUrl(credentials: ICredentialDataDecryptedObject): BaseUrlCheck {
 	return checkBaseUrl(credentials.contextUrl, 'Context URL');
@@ -52,8 +54,9 @@ interface Query {
 /** Reads what came back for one batch. Pure: no I/O, no n8n. */
 export function interpretStatus(result: SendResult, query: Query, baseUrl: string): StatusOutcome {
 	if (result.kind === 'network') {
-		const failure = networkFailure(VENDOR, hostOf(baseUrl), result);
-		if (result.detail.startsWith('Interswitch Passport')) {
+		const failure = networkFailure(VENDOR, hostOf(baseUrl), result, TOKEN_SERVICE);
+		if (result.stage === 'token' && result.reason === 'connection' && result.detail.startsWith(TOKEN_SERVICE)) {
+			// Passport answered, but with an outage status (the credential says which).
 			failure.message = `${result.detail} (${attemptsText(result.attempts)})`;
 			failure.description = 'Access tokens come from Passport. Check the Passport Token URL in the credential and try again later.';
 		}

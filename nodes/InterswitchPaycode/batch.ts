@@ -57,24 +57,37 @@ export function parseBatchStatus(body: unknown, referenceId: string): BatchParse
 	const warnings: string[] = [];
 	const lists: Record<'successful' | 'failed', PaycodeToken[]> = { successful: [], failed: [] };
 	for (const key of ['successful', 'failed'] as const) {
-		// The seed's table names the failed list "Failed" while its JSON uses lower case keys.
-		const capitalised = key === 'failed' ? 'Failed' : 'Successful';
-		const raw = body[key] ?? body[capitalised];
-		const field = body[key] !== undefined ? key : capitalised;
-		if (raw === undefined || raw === null) continue;
-		if (!Array.isArray(raw)) return { ok: false, problem: `"${field}" is ${describeJsonType(raw)}, expected a list of tokens` };
-		for (let i = 0; i < raw.length; i++) {
-			const token = parseToken(raw[i], `${field}[${i}]`);
-			if (typeof token === 'string') return { ok: false, problem: token };
-			lists[key].push(token);
+		// The seed's table names the failed list "Failed" while its JSON uses lower case keys: both
+		// are read, so that a token listed under either is never dropped.
+		const fields = [key, key === 'failed' ? 'Failed' : 'Successful'].filter((field) => body[field] !== undefined && body[field] !== null);
+		if (fields.length === 2 && [body[fields[0]], body[fields[1]]].every((list) => Array.isArray(list) && list.length > 0)) {
+			warnings.push(`the response lists ${key} tokens under both "${fields[0]}" and "${fields[1]}"; both lists were read`);
+		}
+		for (const field of fields) {
+			const raw = body[field];
+			if (!Array.isArray(raw)) return { ok: false, problem: `"${field}" is ${describeJsonType(raw)}, expected a list of tokens` };
+			for (let i = 0; i < raw.length; i++) {
+				const token = parseToken(raw[i], `${field}[${i}]`);
+				if (typeof token === 'string') return { ok: false, problem: token };
+				lists[key].push(token);
+			}
 		}
 	}
 
+	const amountOfSuccessfulKobo = sumKobo(lists.successful);
+	const amountOfFailedKobo = sumKobo(lists.failed);
+	if (amountOfSuccessfulKobo === undefined || amountOfFailedKobo === undefined) {
+		const what = amountOfSuccessfulKobo === undefined ? 'successful' : 'failed';
+		return {
+			ok: false,
+			problem: `the amounts of the ${what} tokens add up to more than ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} kobo, more than can be added exactly`,
+		};
+	}
 	const summary: BatchSummary = {
 		numberOfSuccessful: lists.successful.length,
 		numberOfFailed: lists.failed.length,
-		amountOfSuccessfulKobo: sumKobo(lists.successful),
-		amountOfFailedKobo: sumKobo(lists.failed),
+		amountOfSuccessfulKobo,
+		amountOfFailedKobo,
 	};
 	let batchReference = referenceId;
 	const vendorSummary = body.summary;
@@ -132,9 +145,13 @@ function parseToken(raw: unknown, field: string): PaycodeToken | string {
 	return { beneficiaryNumber: String(beneficiary), amountKobo, surchargeKobo, oneTimePin: String(pin) };
 }
 
-function sumKobo(tokens: PaycodeToken[]): number {
+/** The exact total, or undefined past 2^53 - 1, where adding would round. */
+function sumKobo(tokens: PaycodeToken[]): number | undefined {
 	let total = 0;
-	for (const token of tokens) total += token.amountKobo;
+	for (const token of tokens) {
+		total += token.amountKobo;
+		if (!Number.isSafeInteger(total)) return undefined;
+	}
 	return total;
 }
 

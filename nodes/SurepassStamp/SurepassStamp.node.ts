@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { Routed } from '../shared/batch';
-import { loadCredentials, parameterText, runItems, toRouted } from '../shared/batch';
+import { idParameter, runBatch, toRouted } from '../shared/batch';
 import { toNodeApiError } from '../shared/errors';
-import { markTimedOut, pollUntilDone, readWaitSettings, waitProperties } from '../shared/poll';
-import { readRequestSettings, requestSettingsOptions } from '../shared/settings';
+import { markTimedOut, pollUntilDone, waitProperties } from '../shared/poll';
+import { requestSettingsOptions } from '../shared/settings';
 import { sendWithRetry } from '../shared/transport';
-import { interpretSummary, SUREPASS_CREDENTIAL, summaryRequest, surepassBaseUrl } from './api';
+import { envelopeStatus, interpretSummary, SUREPASS_CREDENTIAL, summaryRequest, surepassBaseUrl } from './api';
 import type { OutputMode } from './summary';
 import { checkBulkOrderId, FAILED_OUTPUT, isOrderComplete, routeSummary, STAMP_BRANCHES } from './summary';
 
@@ -96,54 +96,32 @@ export class SurepassStamp implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const node = this.getNode();
-		const itemCount = this.getInputData().length;
 		const mode = this.getNodeParameter('output', 0, 'perStamp') as OutputMode;
-		const settings = readRequestSettings(this);
-		const wait = readWaitSettings(this);
-		const loaded = await loadCredentials(this, SUREPASS_CREDENTIAL);
-		const credentials = loaded.ok ? loaded.credentials : {};
-		const secrets = [String(credentials.token ?? '')];
-
-		// A wrong Base URL fails every item the same way; it is raised per item so that each input
-		// item still ends as exactly one error item when the node continues on failure.
-		const base = surepassBaseUrl(credentials);
-
-		return await runItems(
+		return await runBatch(
 			this,
-			itemCount,
-			{ outputCount: STAMP_BRANCHES.length, failedOutput: FAILED_OUTPUT, concurrency: settings.concurrency },
-			async (itemIndex): Promise<Routed> => {
-				if (!loaded.ok) {
-					throw new NodeOperationError(node, `${loaded.problem} [item ${itemIndex}]`, {
-						itemIndex,
-						description: 'Select or fix the Surepass API credential of this node.',
-					});
-				}
-				if (!base.ok) {
-					throw new NodeOperationError(node, `${base.problem} [item ${itemIndex}]`, {
-						itemIndex,
-						description: 'Fix the Base URL in the Surepass API credential.',
-					});
-				}
-				const bulkOrderId = parameterText(this.getNodeParameter('bulkOrderId', itemIndex, ''));
-				const problem = checkBulkOrderId(bulkOrderId);
+			{ credentialType: SUREPASS_CREDENTIAL, credentialLabel: 'Surepass API', outputCount: STAMP_BRANCHES.length, failedOutput: FAILED_OUTPUT },
+			async ({ itemIndex, ctx, credentials, settings, wait, secrets, fail }): Promise<Routed> => {
+				const base = surepassBaseUrl(credentials);
+				if (!base.ok) throw fail(base.problem, 'Fix the Base URL in the Surepass API credential.');
+				const id = idParameter(ctx.getNodeParameter('bulkOrderId', itemIndex, ''), 'Bulk Order ID');
+				const bulkOrderId = id.ok ? id.value : '';
+				const problem = id.ok ? checkBulkOrderId(bulkOrderId) : id.problem;
 				if (problem !== undefined) {
-					throw new NodeOperationError(node, `${problem} [item ${itemIndex}]`, {
-						itemIndex,
-						description:
-							'Enter or map the bulk order ID Surepass returned when the bulk stamp order was created, e.g. bulk_stamp_v2_vomMHvHnecrlzTPRtyL.',
-					});
+					throw fail(
+						problem,
+						'Enter or map the bulk order ID Surepass returned when the bulk stamp order was created, e.g. bulk_stamp_v2_vomMHvHnecrlzTPRtyL.',
+					);
 				}
 				const request = summaryRequest(base.url, bulkOrderId);
+				const send = { secrets, statusOf: envelopeStatus };
 				const poll = await pollUntilDone(
-					this,
+					ctx,
 					wait,
-					async () => interpretSummary(await sendWithRetry(this, SUREPASS_CREDENTIAL, request, settings.policy), bulkOrderId, base.url),
+					async () => interpretSummary(await sendWithRetry(ctx, SUREPASS_CREDENTIAL, request, settings.policy, send), bulkOrderId, base.url),
 					(outcome) => !outcome.ok || isOrderComplete(outcome.summary),
 				);
 				const outcome = poll.result;
-				if (!outcome.ok) throw toNodeApiError(node, outcome.failure, itemIndex, secrets);
+				if (!outcome.ok) throw toNodeApiError(ctx.getNode(), outcome.failure, itemIndex);
 				const outputs = routeSummary(outcome.summary, mode);
 				if (poll.timedOut) markTimedOut(outputs[0], poll, wait);
 				return toRouted(outputs, itemIndex);

@@ -45,6 +45,22 @@ export function summaryRequest(baseUrl: string, bulkOrderId: string): IHttpReque
 	};
 }
 
+/** An error envelope is small; a summary of many stamps is not worth parsing twice to find out. */
+const ENVELOPE_PEEK_BYTES = 65_536;
+
+/**
+ * The status an answer stands for: Surepass can wrap an error in HTTP 200, with the real status in
+ * the envelope's `status_code` (`{ "success": false, "status_code": 503, … }`). The transport uses
+ * it to retry a rate limit or server error that arrived that way.
+ */
+export function envelopeStatus(response: HttpResponse): number {
+	if (response.status !== 200 || response.body.length > ENVELOPE_PEEK_BYTES) return response.status;
+	const parsed = parseJsonBody(response);
+	if (!parsed.ok || !isObject(parsed.value) || parsed.value.success !== false) return response.status;
+	const inner = parsed.value.status_code;
+	return typeof inner === 'number' && inner >= 400 ? inner : response.status;
+}
+
 export type SummaryOutcome = { ok: true; summary: StampOrderSummary } | { ok: false; failure: ApiFailure };
 
 /** Reads what came back for one order. Pure: no I/O, no n8n. */

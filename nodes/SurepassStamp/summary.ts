@@ -141,9 +141,13 @@ function parseBranch(raw: unknown, status: StampStatus, warnings: string[]): Sta
 	return { status, stampIds: stampIds as string[], reportedCount };
 }
 
+/** How many repeated stamp IDs a warning names; the rest are counted. */
+export const DUPLICATES_NAMED = 5;
+
 /**
- * Flags a stamp listed twice. One Set insertion per stamp (the size tells whether it was new);
- * the rare duplicates are then placed in their branches by a second pass over those IDs only.
+ * Flags stamps listed more than once, in one warning of bounded length: how many, and the first
+ * few IDs with where they are listed. Linear in the number of stamps: one Set insertion per stamp,
+ * then one pass that records the branches of the repeated IDs only.
  */
 function findDuplicates(branches: StampBranch[], warnings: string[]): void {
 	const seen = new Set<string>();
@@ -157,15 +161,43 @@ function findDuplicates(branches: StampBranch[], warnings: string[]): void {
 		}
 	}
 	if (repeated.size === 0) return;
-	for (const stampId of repeated) {
-		const statuses = branches.flatMap((branch) => branch.stampIds.filter((id) => id === stampId).map(() => branch.status));
+	const where = new Map<string, StampStatus[]>();
+	for (const branch of branches) {
+		for (const id of branch.stampIds) {
+			if (!repeated.has(id)) continue;
+			const statuses = where.get(id);
+			if (statuses === undefined) where.set(id, [branch.status]);
+			else statuses.push(branch.status);
+		}
+	}
+	let inTwoBranches = 0;
+	const named: string[] = [];
+	for (const [id, statuses] of where) {
+		const distinct = [...new Set(statuses)];
+		if (distinct.length > 1) inTwoBranches++;
+		if (named.length < DUPLICATES_NAMED) {
+			named.push(distinct.length > 1 ? `${id} (${distinct.join(' and ')})` : `${id} (${statuses.length} times as ${distinct[0]})`);
+		}
+	}
+	const count = repeated.size;
+	if (count === 1) {
+		const [[id, statuses]] = where;
 		const distinct = [...new Set(statuses)];
 		warnings.push(
-			distinct.length > 1
-				? `Stamp ${stampId} is listed as both ${distinct.join(' and ')}`
-				: `Stamp ${stampId} is listed twice as ${distinct[0]}`,
+			distinct.length > 1 ? `Stamp ${id} is listed as both ${distinct.join(' and ')}` : `Stamp ${id} is listed ${statuses.length === 2 ? 'twice' : `${statuses.length} times`} as ${distinct[0]}`,
 		);
+		return;
 	}
+	const kinds = [
+		inTwoBranches > 0 ? `${inTwoBranches.toLocaleString('en-US')} in more than one branch` : '',
+		count - inTwoBranches > 0 ? `${(count - inTwoBranches).toLocaleString('en-US')} more than once in the same branch` : '',
+	]
+		.filter(Boolean)
+		.join(', ');
+	const more = count > named.length ? `, and ${(count - named.length).toLocaleString('en-US')} more` : '';
+	warnings.push(
+		`${count.toLocaleString('en-US')} stamps are listed more than once (${kinds}); each is routed to every branch it is listed in: ${named.join(', ')}${more}`,
+	);
 }
 
 /** Nothing pending: every stamp of the order is listed as available or failed. */

@@ -4,9 +4,22 @@
  * The engine only fills in `pairedItem` for single-output nodes, so every item made here carries
  * `pairedItem: { item: i }` itself. Output order is stable: input order, then each item's own order.
  * An input item ends as its routed items or exactly one error item, never neither and never both.
+ *
+ * - Stop on error: the first item that fails stops the others at once (their requests and waits
+ *   are aborted) and its error is the node's error.
+ * - A cancelled execution ends with n8n's own cancellation error, so n8n records the run as
+ *   canceled, whatever the node's error setting.
+ * - Every error is scrubbed of the run's secrets where it leaves the node (secrets.ts).
  */
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { ManualExecutionCancelledError, NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { operationError } from './errors';
+import type { WaitSettings } from './poll';
+import { readWaitSettings } from './poll';
+import { RunSecrets, redactError } from './secrets';
+import type { RequestSettings } from './settings';
+import { readRequestSettings } from './settings';
 
 export type Routed = INodeExecutionData[][];
 
@@ -17,15 +30,17 @@ export interface BatchOptions {
 	failedOutput: number;
 	/** Most queries in flight at once. */
 	concurrency: number;
-	/**
-	 * Run the first item alone before the others start, so that work it does once for all
-	 * (fetching an access token into the credential) is not done by every concurrent item.
-	 */
-	firstAlone?: boolean;
+	/** The run's secrets, scrubbed from every error; `refresh` adds what the credential holds now. */
+	secrets?: { run: RunSecrets; refresh: () => Promise<void> };
 }
 
-/** What one input item produced: an array per output. */
-export type ItemHandler = (itemIndex: number) => Promise<Routed>;
+/**
+ * What one input item produced: an array per output. `itemCtx` is the execution context for this
+ * item: its cancel signal fires when the execution is cancelled and when the node stops early.
+ */
+export type ItemHandler = (itemIndex: number, itemCtx: IExecuteFunctions) => Promise<Routed>;
+
+type ItemError = NodeApiError | NodeOperationError;
 
 export async function runItems(
 	ctx: IExecuteFunctions,
@@ -34,45 +49,67 @@ export async function runItems(
 	handle: ItemHandler,
 ): Promise<Routed> {
 	const continueOnFail = ctx.continueOnFail();
-	const results: Array<Routed | undefined> = new Array(itemCount);
-	const errors: Array<NodeApiError | NodeOperationError | undefined> = new Array(itemCount);
-	let next = 0;
+	const executionSignal = ctx.getExecutionCancelSignal();
+	// Each item gets its own cancel signal, aborted when the execution is cancelled or when the node
+	// stops early (Stop on error): one listener here fans out to the items in flight, instead of
+	// every request of every item listening on one shared signal.
+	const inFlight = new Set<AbortController>();
 	let stopped = false;
+	const abortAll = () => {
+		for (const controller of inFlight) controller.abort();
+	};
+	executionSignal?.addEventListener('abort', abortAll, { once: true });
+	const ending = () => stopped || executionSignal?.aborted === true;
+	const results: Array<Routed | undefined> = new Array(itemCount);
+	const errors: Array<ItemError | undefined> = new Array(itemCount);
+	let firstFailure: number | undefined;
+	let next = 0;
 
 	const runOne = async (itemIndex: number) => {
+		const controller = new AbortController();
+		inFlight.add(controller);
+		const itemCtx = Object.create(ctx, { getExecutionCancelSignal: { value: () => controller.signal } }) as IExecuteFunctions;
 		try {
-			results[itemIndex] = await handle(itemIndex);
+			results[itemIndex] = await handle(itemIndex, itemCtx);
 		} catch (error) {
+			// Ended by the cancel or by another item's failure: not this item's own error.
+			if (controller.signal.aborted) return;
 			errors[itemIndex] = asNodeError(ctx, error, itemIndex);
-			// Stop on error: no new queries start; the ones in flight finish so the error reported
-			// is the first failing item in input order, whichever finished first.
-			if (!continueOnFail) stopped = true;
+			if (!continueOnFail && !stopped) {
+				firstFailure = itemIndex;
+				stopped = true;
+				abortAll();
+			}
+		} finally {
+			inFlight.delete(controller);
 		}
 	};
 
 	const worker = async () => {
-		while (!stopped && next < itemCount) {
+		while (!ending() && next < itemCount) {
 			const itemIndex = next++;
 			await runOne(itemIndex);
 		}
 	};
 
-	if (options.firstAlone && itemCount > 0) await runOne(next++);
-	const workers = Math.max(0, Math.min(options.concurrency, itemCount - next));
-	await Promise.all(Array.from({ length: workers }, worker));
-
-	if (!continueOnFail) {
-		const first = errors.find((error) => error !== undefined);
-		if (first) throw first;
+	const workers = Math.max(0, Math.min(options.concurrency, itemCount));
+	try {
+		await Promise.all(Array.from({ length: workers }, worker));
+	} finally {
+		executionSignal?.removeEventListener('abort', abortAll);
 	}
+
+	if (executionSignal?.aborted) throw new ManualExecutionCancelledError(ctx.getExecutionId());
+	if (errors.some((error) => error !== undefined) && options.secrets) {
+		await options.secrets.refresh();
+		const secrets = options.secrets.run.list();
+		for (const error of errors) if (error) redactError(error, secrets);
+	}
+	if (firstFailure !== undefined) throw errors[firstFailure];
 	return merge(results, errors, options);
 }
 
-function merge(
-	results: Array<Routed | undefined>,
-	errors: Array<NodeApiError | NodeOperationError | undefined>,
-	options: BatchOptions,
-): Routed {
+function merge(results: Array<Routed | undefined>, errors: Array<ItemError | undefined>, options: BatchOptions): Routed {
 	// A single input item is the common case for big batches: hand its arrays over as they are.
 	if (results.length === 1 && results[0] && !errors[0]) return results[0];
 	const outputs: Routed = Array.from({ length: options.outputCount }, () => []);
@@ -99,21 +136,17 @@ function merge(
  * JSON of any item with `error` by `{ error: message }`; the description, HTTP code and vendor
  * code stay on the error itself.
  */
-export function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+export function errorItem(error: ItemError, itemIndex: number): INodeExecutionData {
 	return { json: { error: error.message }, error, pairedItem: { item: itemIndex } };
 }
 
-function asNodeError(
-	ctx: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): ItemError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		return error;
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(ctx.getNode(), message, { itemIndex });
+	return operationError(ctx.getNode(), message, { itemIndex });
 }
 
 /** Wraps each output's JSON into items that point back at their input item. */
@@ -125,12 +158,6 @@ export function toRouted(outputs: Array<Array<Record<string, unknown>>>, itemInd
 		}
 		return data;
 	});
-}
-
-/** A parameter's value as trimmed text: mapped values can be numbers, null or undefined. */
-export function parameterText(value: unknown): string {
-	if (value === undefined || value === null) return '';
-	return (typeof value === 'string' ? value : String(value)).trim();
 }
 
 /**
@@ -148,20 +175,129 @@ export async function loadCredentials(
 	);
 }
 
+export interface BatchSpec {
+	credentialType: string;
+	/** The credential's name in the editor, for messages ("Surepass API"). */
+	credentialLabel: string;
+	outputCount: number;
+	failedOutput: number;
+}
+
+/** What a node's per-item code gets. */
+export interface ItemScope {
+	itemIndex: number;
+	/** The execution context for this item (see ItemHandler). */
+	ctx: IExecuteFunctions;
+	credentials: ICredentialDataDecryptedObject;
+	settings: RequestSettings;
+	wait: WaitSettings;
+	secrets: RunSecrets;
+	/** An error about this item's input, with the item named in the message. */
+	fail: (message: string, description: string) => NodeOperationError;
+}
+
+/**
+ * The skeleton both nodes share: read the node-wide settings and the credential once, then run
+ * `handle` for every input item. A node-wide problem (a setting out of range, a credential that
+ * cannot be loaded) fails every item the same way, one error item each.
+ */
+export async function runBatch(ctx: IExecuteFunctions, spec: BatchSpec, handle: (scope: ItemScope) => Promise<Routed>): Promise<Routed> {
+	const node = ctx.getNode();
+	const settings = readRequestSettings(ctx);
+	const wait = readWaitSettings(ctx);
+	const loaded = await loadCredentials(ctx, spec.credentialType);
+	const secrets = new RunSecrets();
+	if (loaded.ok) secrets.addCredentials(loaded.credentials);
+	const setupProblem = !settings.ok
+		? { problem: settings.problem, description: 'Fix the option in the node: an expression may give a value outside its range.' }
+		: !wait.ok
+			? { problem: wait.problem, description: 'Fix the Wait for Completion settings in the node: an expression may give a value outside their range.' }
+			: !loaded.ok
+				? { problem: loaded.problem, description: `Select or fix the ${spec.credentialLabel} credential of this node.` }
+				: undefined;
+	return await runItems(
+		ctx,
+		ctx.getInputData().length,
+		{
+			outputCount: spec.outputCount,
+			failedOutput: spec.failedOutput,
+			concurrency: settings.ok ? settings.value.concurrency : 1,
+			secrets: {
+				run: secrets,
+				// The credential as it is now: a token renewed during the run is a secret too.
+				refresh: async () => secrets.addCredentials(await ctx.getCredentials(spec.credentialType).catch(() => undefined)),
+			},
+		},
+		async (itemIndex, itemCtx) => {
+			const fail = (message: string, description: string) => operationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
+			if (setupProblem || !settings.ok || !wait.ok || !loaded.ok) {
+				throw fail(setupProblem?.problem ?? 'The node could not start', setupProblem?.description ?? '');
+			}
+			return await handle({
+				itemIndex,
+				ctx: itemCtx,
+				credentials: loaded.credentials,
+				settings: settings.value,
+				wait: wait.value,
+				secrets,
+				fail,
+			});
+		},
+	);
+}
+
 /** The longest ID the nodes send. Vendor IDs are a few dozen characters; more is a mapping mistake. */
 export const MAX_ID_LENGTH = 256;
 
 /**
- * What is wrong with an ID about to be sent, or undefined. IDs are sent encoded, so any printable
- * text is safe to send; control characters and very long values are refused because they are
- * always a mistake (a whole text field mapped instead of an ID, a line break carried along).
+ * An ID parameter as trimmed text, or why it is not an ID. Mapped values can be numbers (a numeric
+ * reference), null or undefined (empty); an object or a list is a mapping mistake that would
+ * otherwise be sent as "[object Object]" or "a,b".
+ */
+export function idParameter(value: unknown, label: string): { ok: true; value: string } | { ok: false; problem: string } {
+	if (value === undefined || value === null) return { ok: true, value: '' };
+	if (typeof value === 'string') return { ok: true, value: value.trim() };
+	if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value: String(value) };
+	const what = Array.isArray(value)
+		? `a list of ${value.length} value(s)`
+		: typeof value === 'object'
+			? 'an object'
+			: `a ${typeof value} (${String(value)})`;
+	return { ok: false, problem: `The ${label} is ${what}, not an ID: map one ID (text) per input item` };
+}
+
+const INVISIBLE_NAMES: Readonly<Record<number, string>> = {
+	0x85: 'a next-line character (U+0085)',
+	0xad: 'a soft hyphen (U+00AD)',
+	0x200b: 'a zero-width space (U+200B)',
+	0x200c: 'a zero-width non-joiner (U+200C)',
+	0x200d: 'a zero-width joiner (U+200D)',
+	0x200e: 'a left-to-right mark (U+200E)',
+	0x200f: 'a right-to-left mark (U+200F)',
+	0x2028: 'a line separator (U+2028)',
+	0x2029: 'a paragraph separator (U+2029)',
+	0x2060: 'a word joiner (U+2060)',
+	0xfeff: 'a byte-order mark (U+FEFF)',
+};
+
+/**
+ * What is wrong with an ID about to be sent, or undefined. IDs are sent encoded, so any visible
+ * text is safe to send. Refused, because they are always a mistake: very long values (a whole text
+ * mapped instead of an ID), line breaks and other control characters, and invisible characters
+ * (zero-width spaces, direction marks, line separators) that make two IDs look alike.
  */
 export function checkIdentifier(value: string, label: string): string | undefined {
 	if (value.length > MAX_ID_LENGTH) {
 		return `The ${label} is ${value.length} characters long, more than the ${MAX_ID_LENGTH} an ID can have: check what is mapped into it`;
 	}
-	if (/[\u0000-\u001f\u007f]/.test(value)) {
-		return `The ${label} contains a line break or another control character: check what is mapped into it`;
+	const found = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.exec(value);
+	if (found) {
+		const code = found[0].codePointAt(0) ?? 0;
+		const hex = code.toString(16).toUpperCase().padStart(4, '0');
+		const what =
+			INVISIBLE_NAMES[code] ??
+			(code < 0x20 || code === 0x7f ? `a line break or another control character (U+${hex})` : `an invisible character (U+${hex})`);
+		return `The ${label} contains ${what} at position ${found.index + 1}: check what is mapped into it`;
 	}
 	return undefined;
 }

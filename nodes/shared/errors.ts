@@ -1,15 +1,15 @@
 /**
  * One vocabulary for API failures across vendors, turned into a single `NodeApiError` with the
- * vendor's own code and message and a description that says what to do. Secrets known to the
- * caller are scrubbed from every text before it reaches an error.
+ * vendor's own code and message and a description that says what to do. Secrets are scrubbed from
+ * every error where it leaves the node (`runItems`, with `secrets.ts`).
  */
 import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { HttpResponse, NetworkFailure } from './transport';
 
 export interface ApiFailure {
-	/** What happened, for the error's title. Must not contain raw network codes (n8n rewrites those). */
+	/** What happened, for the error's title, as the user should read it (kept as written: see keepMessage). */
 	message: string;
 	/** What to do about it. */
 	description: string;
@@ -20,33 +20,43 @@ export interface ApiFailure {
 	vendorMessage?: string;
 }
 
-export function redact(text: string, secrets: readonly string[]): string {
-	let out = text;
-	for (const secret of secrets) {
-		// Short values (a 4-digit PIN) are redacted too: callers only pass real secrets.
-		if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
+/**
+ * n8n's error classes replace a message that merely contains an errno-like word ("ECONNRESET",
+ * "ENOENT", in any case) with a canned sentence, and keep the original aside. The messages here
+ * are written for people and may quote a vendor's words or an ID such as REF-ENOENT-7: they are
+ * put back as written.
+ */
+function keepMessage<T extends NodeApiError | NodeOperationError>(error: T, message: string): T {
+	if (error.message !== message) {
+		const canned = error.message;
+		error.message = message;
+		error.messages = error.messages.filter((entry) => entry !== message);
+		if (typeof error.stack === 'string') error.stack = error.stack.replace(canned, message);
 	}
-	return out;
+	return error;
 }
 
-export function toNodeApiError(
+/** A NodeOperationError whose message stays as written (see keepMessage). */
+export function operationError(
 	node: INode,
-	failure: ApiFailure,
-	itemIndex: number,
-	secrets: readonly string[],
-): NodeApiError {
-	const clean = (text: string) => redact(text, secrets);
-	const errorResponse: JsonObject = { message: clean(failure.vendorMessage ?? failure.message) };
-	if (failure.vendorCode !== undefined) errorResponse.code = clean(failure.vendorCode);
+	message: string,
+	options: { itemIndex?: number; description?: string } = {},
+): NodeOperationError {
+	return keepMessage(new NodeOperationError(node, message, options), message);
+}
+
+export function toNodeApiError(node: INode, failure: ApiFailure, itemIndex: number): NodeApiError {
+	const errorResponse: JsonObject = { message: failure.vendorMessage ?? failure.message };
+	if (failure.vendorCode !== undefined) errorResponse.code = failure.vendorCode;
 	const httpCode = failure.httpCode === undefined ? undefined : String(failure.httpCode);
 	const error = new NodeApiError(node, errorResponse, {
-		message: clean(failure.message),
-		description: clean(failure.description),
+		message: failure.message,
+		description: failure.description,
 		httpCode,
 		itemIndex,
 	});
-	if (failure.vendorCode !== undefined) error.context.vendorCode = clean(failure.vendorCode);
-	return error;
+	if (failure.vendorCode !== undefined) error.context.vendorCode = failure.vendorCode;
+	return keepMessage(error, failure.message);
 }
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; problem: string };
@@ -77,19 +87,55 @@ export function unexpectedResponseFailure(vendor: string, problem: string, httpC
 	};
 }
 
-export function networkFailure(vendor: string, host: string, failure: NetworkFailure): ApiFailure {
+/**
+ * A request that got no usable answer. `tokenService` names the credential's token endpoint
+ * ("Interswitch Passport") for failures while a token was being fetched.
+ */
+export function networkFailure(vendor: string, host: string, failure: NetworkFailure, tokenService?: string): ApiFailure {
 	const tries = attemptsText(failure.attempts);
-	if (failure.code === 'TIMEOUT') {
+	if (failure.stage === 'token' && tokenService !== undefined) {
+		const where = failure.tokenHost ?? 'its token URL';
+		if (failure.reason === 'timeout') {
+			return {
+				message: `${tokenService} did not answer in time (${tries})`,
+				description: `${where}: ${failure.detail} while getting an access token. ${tokenService} may be slow or unreachable; try again later, raise the Timeout option, or check the token URL in the credential.`,
+			};
+		}
+		if (failure.reason === 'tls') {
+			return {
+				message: `The TLS certificate of ${tokenService} at ${where} is not trusted: ${failure.detail} (${failure.code})`,
+				description: `No access token was requested. Check the token URL in the credential. If the certificate is your own, fix it, or add its authority to n8n with NODE_EXTRA_CA_CERTS.`,
+			};
+		}
 		return {
-			message: `${vendor} did not answer in time (${tries})`,
-			description: `${host}: ${failure.detail}. ${vendor} may be slow or unreachable; try again later or raise the Timeout option.`,
+			message: `Could not reach ${tokenService} at ${where} (${tries})`,
+			description: `The network failed while getting an access token (${failure.code}: ${failure.detail}). Check the token URL in the credential and the network, then try again.`,
 		};
 	}
-	return {
-		message: `Could not reach ${vendor} at ${host} (${tries})`,
-		description: `The network failed (${failure.code}: ${failure.detail}). Check the address in the credential and the network, then try again.`,
-	};
+	switch (failure.reason) {
+		case 'timeout':
+			return {
+				message: `${vendor} did not answer in time (${tries})`,
+				description: `${host}: ${failure.detail}. ${vendor} may be slow or unreachable; try again later or raise the Timeout option.`,
+			};
+		case 'too-large':
+			return {
+				message: `${vendor}'s answer is too large: ${failure.detail}`,
+				description: `Reading stopped at the limit, so that one answer cannot take the memory n8n needs. If the batch is really this big, raise the option Max Response Size (MB); otherwise check the address in the credential.`,
+			};
+		case 'tls':
+			return {
+				message: `The TLS certificate of ${vendor} at ${host} is not trusted: ${failure.detail} (${failure.code})`,
+				description: `Nothing was sent. Check the address in the credential. If the server is your own (a proxy or a test server), fix its certificate, or add its authority to n8n with NODE_EXTRA_CA_CERTS.`,
+			};
+		default:
+			return {
+				message: `Could not reach ${vendor} at ${host} (${tries})`,
+				description: `The network failed (${failure.code}: ${failure.detail}). Check the address in the credential and the network, then try again.`,
+			};
+	}
 }
+
 
 export function redirectFailure(vendor: string, response: HttpResponse): ApiFailure {
 	const location = response.headers.location ?? 'an unknown address';

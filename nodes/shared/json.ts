@@ -11,8 +11,14 @@ export function describeJsonType(value: unknown): string {
 	return `a JSON ${typeof value}`;
 }
 
-/** A short quotation of a value for a message. */
+/**
+ * A short quotation of a value for a message. Objects and lists are described, not serialised: a
+ * hostile answer can nest them deeper than any serialiser's stack.
+ */
 export function preview(value: unknown): string {
+	if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large to hold';
+	if (Array.isArray(value)) return `a list of ${value.length} value(s)`;
+	if (typeof value === 'object' && value !== null) return 'an object';
 	const text = JSON.stringify(value) ?? String(value);
 	return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

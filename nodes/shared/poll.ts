@@ -5,7 +5,11 @@
  * so a cancelled execution stops at once.
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { operationError } from './errors';
+import type { Checked, NumberRule } from './settings';
+import { checkNumber } from './settings';
 
 export interface WaitSettings {
 	enabled: boolean;
@@ -35,33 +39,39 @@ export function waitProperties(show: Record<string, string[]>, what: string): IN
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollIntervalSeconds',
 			type: 'number',
-			typeOptions: { minValue: 0.01, numberPrecision: 2 },
+			typeOptions: { minValue: 0.01, maxValue: 3600, numberPrecision: 2 },
 			default: 30,
 			displayOptions: { show: { ...show, waitForCompletion: [true] } },
-			description: 'How long to wait between two checks',
+			description: 'How long to wait between two checks (0.01–3,600)',
 		},
 		{
 			displayName: 'Max Wait (Seconds)',
 			name: 'maxWaitSeconds',
 			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 2 },
+			typeOptions: { minValue: 0, maxValue: 86_400, numberPrecision: 2 },
 			default: 300,
 			displayOptions: { show: { ...show, waitForCompletion: [true] } },
 			description:
-				'The longest to wait. What is still pending then stays in Pending, marked waitTimedOut. For waits of many minutes prefer a Wait node loop: waiting here holds an execution slot.',
+				'The longest to wait (0–86,400). What is still pending then stays in Pending, marked waitTimedOut. For waits of many minutes prefer a Wait node loop: waiting here holds an execution slot.',
 		},
 	];
 }
 
-export function readWaitSettings(ctx: IExecuteFunctions): WaitSettings {
+export const WAIT_RULES = {
+	pollIntervalSeconds: { label: 'Poll Interval (Seconds)', min: 0.01, max: 3600, whole: false, unit: 's' },
+	maxWaitSeconds: { label: 'Max Wait (Seconds)', min: 0, max: 86_400, whole: false, unit: 's' },
+} satisfies Record<string, NumberRule>;
+
+export function readWaitSettings(ctx: IExecuteFunctions): Checked<WaitSettings> {
 	const enabled = ctx.getNodeParameter('waitForCompletion', 0, false) === true;
-	if (!enabled) return { enabled, intervalMs: 0, maxWaitMs: 0 };
-	const interval = Number(ctx.getNodeParameter('pollIntervalSeconds', 0, 30));
-	const maxWait = Number(ctx.getNodeParameter('maxWaitSeconds', 0, 300));
+	if (!enabled) return { ok: true, value: { enabled, intervalMs: 0, maxWaitMs: 0 } };
+	const interval = checkNumber(ctx.getNodeParameter('pollIntervalSeconds', 0, 30), 30, WAIT_RULES.pollIntervalSeconds);
+	if (!interval.ok) return interval;
+	const maxWait = checkNumber(ctx.getNodeParameter('maxWaitSeconds', 0, 300), 300, WAIT_RULES.maxWaitSeconds);
+	if (!maxWait.ok) return maxWait;
 	return {
-		enabled,
-		intervalMs: Math.max(10, Math.round((Number.isFinite(interval) ? interval : 30) * 1000)),
-		maxWaitMs: Math.max(0, Math.round((Number.isFinite(maxWait) ? maxWait : 300) * 1000)),
+		ok: true,
+		value: { enabled, intervalMs: Math.max(10, Math.round(interval.value * 1000)), maxWaitMs: Math.round(maxWait.value * 1000) },
 	};
 }
 
@@ -85,9 +95,7 @@ export async function pollUntilDone<T>(
 			() => false,
 			() => true,
 		);
-		if (cancelled) {
-			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for completion');
-		}
+		if (cancelled) throw operationError(ctx.getNode(), 'The execution was cancelled while waiting for completion');
 		result = await query();
 		polls++;
 	}

@@ -1,11 +1,14 @@
 /**
- * Request settings shared by both nodes: how many queries run at once, how long each may take,
- * and how failures are retried. They are node-wide, so they are read once, not per item.
+ * Request settings shared by both nodes: how many queries run at once, how long each may take, how
+ * failures are retried and how big an answer may be. They are node-wide, so they are read once,
+ * not per item. The editor enforces their ranges, but an expression can set anything: every value
+ * is checked against the same ranges here, and a value outside them is an error that names the
+ * setting, its range and the value, never silently clamped.
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { RetryPolicy } from './transport';
-import { DEFAULT_RETRY_POLICY } from './transport';
+import { DEFAULT_RETRY_POLICY, MEBIBYTE } from './transport';
 
 export const DEFAULT_CONCURRENCY = 5;
 export const MAX_CONCURRENCY = 50;
@@ -14,6 +17,25 @@ export interface RequestSettings {
 	concurrency: number;
 	policy: RetryPolicy;
 }
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** A number setting: its name in the editor, range, and whether it must be whole. */
+export interface NumberRule {
+	label: string;
+	min: number;
+	max: number;
+	whole: boolean;
+	unit?: string;
+}
+
+export const RULES = {
+	maxConcurrency: { label: 'Max Concurrent Requests', min: 1, max: MAX_CONCURRENCY, whole: true },
+	timeoutMs: { label: 'Timeout (Ms)', min: 1000, max: 3_600_000, whole: true, unit: 'ms' },
+	maxRetries: { label: 'Max Retries', min: 0, max: 10, whole: true },
+	retryDelayMs: { label: 'Retry Delay (Ms)', min: 0, max: 600_000, whole: true, unit: 'ms' },
+	maxResponseMb: { label: 'Max Response Size (MB)', min: 1, max: 1024, whole: false, unit: 'MB' },
+} satisfies Record<string, NumberRule>;
 
 /** The defaults below are literals (n8n's linter requires it); a unit test keeps them equal to the constants. */
 export function requestSettingsOptions(vendor: string): INodeProperties[] {
@@ -24,15 +46,24 @@ export function requestSettingsOptions(vendor: string): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
 			default: 5,
-			description: `How many input items are checked at ${vendor} at the same time. Lower it if ${vendor} answers with rate-limit errors (HTTP 429).`,
+			description: `How many input items are checked at ${vendor} at the same time (1–50). Lower it if ${vendor} answers with rate-limit errors (HTTP 429).`,
+		},
+		{
+			displayName: 'Max Response Size (MB)',
+			name: 'maxResponseMb',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 1024, numberPrecision: 1 },
+			default: 32,
+			description: `The largest answer ${vendor} may send for one item, once decompressed (1–1024). 32 MB holds over 300,000 entries; a bigger answer is an error instead of filling n8n's memory.`,
 		},
 		{
 			displayName: 'Timeout (Ms)',
 			name: 'timeoutMs',
 			type: 'number',
-			typeOptions: { minValue: 1000, numberPrecision: 0 },
+			typeOptions: { minValue: 1000, maxValue: 3_600_000, numberPrecision: 0 },
 			default: 30000,
-			description: 'The longest one request may take, answer included, before it counts as failed',
+			description:
+				'The longest one request may take, answer included (and getting an access token first, where the credential needs one), before it counts as failed (1,000–3,600,000)',
 		},
 		{
 			displayName: 'Max Retries',
@@ -40,35 +71,67 @@ export function requestSettingsOptions(vendor: string): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 			default: 3,
-			description: `How often a request is tried again after a rate limit (429), a ${vendor} server error (500, 502, 503, 504), a timeout or a network failure. Other errors are not retried.`,
+			description: `How often a request is tried again after a rate limit (429), a ${vendor} server error (500, 502, 503, 504), a timeout or a dropped connection (0–10). Other errors are not retried.`,
 		},
 		{
 			displayName: 'Retry Delay (Ms)',
 			name: 'retryDelayMs',
 			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 0 },
+			typeOptions: { minValue: 0, maxValue: 600_000, numberPrecision: 0 },
 			default: 1000,
 			description:
-				'The wait before the first retry; it doubles on each further retry (with some randomness). A Retry-After header from the server takes precedence.',
+				'The wait before the first retry; it doubles on each further retry (with some randomness). A Retry-After header from the server takes precedence (0–600,000).',
 		},
 	];
 }
 
-function wholeNumber(value: unknown, fallback: number, min: number, max: number): number {
-	const number = typeof value === 'number' ? value : Number(value);
-	if (!Number.isFinite(number)) return fallback;
-	return Math.min(max, Math.max(min, Math.floor(number)));
+/**
+ * A number setting's value, or why it is wrong. Empty means the default; numeric text (from an
+ * expression) is read as a number.
+ */
+export function checkNumber(value: unknown, fallback: number, rule: NumberRule): Checked<number> {
+	if (value === undefined || value === null || value === '') return { ok: true, value: fallback };
+	const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+	const range = `${rule.min.toLocaleString('en-US')}–${rule.max.toLocaleString('en-US')}${rule.unit ? ` ${rule.unit}` : ''}`;
+	const shown = typeof value === 'string' ? `"${value.length > 40 ? `${value.slice(0, 37)}...` : value}"` : typeof value === 'number' ? String(value) : typeof value;
+	if (!Number.isFinite(number)) {
+		return { ok: false, problem: `${rule.label} must be a number in ${range}; got ${shown}` };
+	}
+	if (rule.whole && !Number.isInteger(number)) {
+		return { ok: false, problem: `${rule.label} must be a whole number in ${range}; got ${shown}` };
+	}
+	if (number < rule.min || number > rule.max) {
+		return { ok: false, problem: `${rule.label} must be in ${range}; got ${shown}` };
+	}
+	return { ok: true, value: number };
 }
 
-export function readRequestSettings(ctx: IExecuteFunctions, optionsParameter = 'options'): RequestSettings {
+export function readRequestSettings(ctx: IExecuteFunctions, optionsParameter = 'options'): Checked<RequestSettings> {
 	const options = ctx.getNodeParameter(optionsParameter, 0, {}) as Record<string, unknown>;
+	const defaults: Record<keyof typeof RULES, number> = {
+		maxConcurrency: DEFAULT_CONCURRENCY,
+		timeoutMs: DEFAULT_RETRY_POLICY.timeoutMs,
+		maxRetries: DEFAULT_RETRY_POLICY.maxRetries,
+		retryDelayMs: DEFAULT_RETRY_POLICY.initialDelayMs,
+		maxResponseMb: DEFAULT_RETRY_POLICY.maxResponseBytes / MEBIBYTE,
+	};
+	const value = { ...defaults };
+	for (const key of Object.keys(RULES) as Array<keyof typeof RULES>) {
+		const checked = checkNumber(options[key], defaults[key], RULES[key]);
+		if (!checked.ok) return checked;
+		value[key] = checked.value;
+	}
 	return {
-		concurrency: wholeNumber(options.maxConcurrency, DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
-		policy: {
-			...DEFAULT_RETRY_POLICY,
-			timeoutMs: wholeNumber(options.timeoutMs, DEFAULT_RETRY_POLICY.timeoutMs, 1, 3_600_000),
-			maxRetries: wholeNumber(options.maxRetries, DEFAULT_RETRY_POLICY.maxRetries, 0, 10),
-			initialDelayMs: wholeNumber(options.retryDelayMs, DEFAULT_RETRY_POLICY.initialDelayMs, 0, 600_000),
+		ok: true,
+		value: {
+			concurrency: value.maxConcurrency,
+			policy: {
+				...DEFAULT_RETRY_POLICY,
+				timeoutMs: value.timeoutMs,
+				maxRetries: value.maxRetries,
+				initialDelayMs: value.retryDelayMs,
+				maxResponseBytes: Math.round(value.maxResponseMb * MEBIBYTE),
+			},
 		},
 	};
 }

@@ -6,9 +6,13 @@
 
 const LOOPBACK_HOSTNAMES = new Set(['localhost', '[::1]', '::1']);
 
+/**
+ * Only names that always mean this machine: `localhost`, 127.0.0.0/8 and ::1. A name under
+ * `.localhost` is not one of them: it is looked up like any other name and may point anywhere.
+ */
 export function isLoopbackHost(hostname: string): boolean {
 	const host = hostname.toLowerCase();
-	if (LOOPBACK_HOSTNAMES.has(host) || host.endsWith('.localhost')) return true;
+	if (LOOPBACK_HOSTNAMES.has(host)) return true;
 	// The whole 127.0.0.0/8 block is loopback.
 	return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
@@ -32,6 +36,16 @@ export function checkBaseUrl(raw: unknown, label: string): BaseUrlCheck {
 	const text = typeof raw === 'string' ? raw.trim() : '';
 	if (text === '') {
 		return { ok: false, problem: `The ${label} is empty: enter the full address, starting with https://` };
+	}
+	// The URL parser silently drops tabs and line breaks inside an address, which can turn
+	// "api.example<TAB>.evil.com" into another host: any such character is refused instead.
+	const hidden = /[\s\p{Cc}\p{Cf}]/u.exec(text);
+	if (hidden) {
+		const code = hidden[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0');
+		return {
+			ok: false,
+			problem: `The ${label} contains a space, tab, line break or invisible character (U+${code}) at position ${hidden.index + 1}: enter the address without it`,
+		};
 	}
 	const url = parseUrl(text);
 	if (url === undefined) {

@@ -5,7 +5,7 @@ import seedSample from '../fixtures/interswitch/seed-sample.json';
 import { interpretStatus, statusRequest } from '../../nodes/InterswitchPaycode/api';
 import { formatNaira, koboToNaira, parseBatchStatus, routeBatch } from '../../nodes/InterswitchPaycode/batch';
 import { InterswitchPaycode } from '../../nodes/InterswitchPaycode/InterswitchPaycode.node';
-import { computeSignature, percentEncode, signatureBaseString, signatureHeaders } from '../../nodes/InterswitchPaycode/signature';
+import { computeSignature, percentEncode, signatureBaseString, signatureHeaders } from '../../nodes/shared/signature';
 import type { HttpResponse } from '../../nodes/shared/transport';
 
 function parsed(body: unknown, reference = '123456') {
@@ -207,7 +207,15 @@ describe('statusRequest and interpretStatus', () => {
 
 	test('Passport being down is named as such', () => {
 		const outcome = interpretStatus(
-			{ kind: 'network', code: 'EPASSPORT_UNAVAILABLE', detail: 'Interswitch Passport at passport.example is unavailable (HTTP 503)', attempts: 4 },
+			{
+				kind: 'network',
+				reason: 'connection',
+				code: 'EPASSPORT_UNAVAILABLE',
+				detail: 'Interswitch Passport at passport.example is unavailable (HTTP 503)',
+				attempts: 4,
+				stage: 'token',
+				tokenHost: 'passport.example',
+			},
 			{ referenceId: '1', frontEndPartnerId: '455' },
 			'https://x.example',
 		);

@@ -202,7 +202,11 @@ describe('interpretSummary', () => {
 	});
 
 	test('network failures name the host and the attempts', () => {
-		const outcome = interpretSummary({ kind: 'network', code: 'ECONNREFUSED', detail: 'connect ECONNREFUSED', attempts: 4 }, SEED_ID, base);
+		const outcome = interpretSummary(
+			{ kind: 'network', reason: 'connection', code: 'ECONNREFUSED', detail: 'connect ECONNREFUSED', attempts: 4, stage: 'request' },
+			SEED_ID,
+			base,
+		);
 		expect(outcome.ok ? undefined : outcome.failure.message).toBe('Could not reach Surepass at kyc-api.surepass.app (4 attempts)');
 	});
 });

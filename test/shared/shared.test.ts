@@ -1,9 +1,10 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { redact, toNodeApiError } from '../../nodes/shared/errors';
+import { toNodeApiError } from '../../nodes/shared/errors';
+import { redact, redactError, RunSecrets } from '../../nodes/shared/secrets';
 import { toNonNegativeInteger } from '../../nodes/shared/numbers';
 import { requestSettingsOptions } from '../../nodes/shared/settings';
-import { DEFAULT_CONCURRENCY } from '../../nodes/shared/settings';
+import { DEFAULT_CONCURRENCY, RULES } from '../../nodes/shared/settings';
 import { DEFAULT_RETRY_POLICY, networkErrorCode, parseRetryAfter } from '../../nodes/shared/transport';
 import { checkBaseUrl, isLoopbackHost, requestTarget, unsafeRequestUrl } from '../../nodes/shared/url';
 
@@ -28,8 +29,9 @@ describe('checkBaseUrl', () => {
 	])('refuses %j', (raw, problem) => expect(checkBaseUrl(raw, 'Base URL')).toEqual({ ok: false, problem }));
 
 	test('loopback hosts', () => {
-		expect(['localhost', '127.0.0.1', '127.1.2.3', '[::1]', 'app.localhost'].every(isLoopbackHost)).toBe(true);
-		expect(['localhost.example.com', '128.0.0.1', '0.0.0.0', '10.0.0.1'].some(isLoopbackHost)).toBe(false);
+		expect(['localhost', '127.0.0.1', '127.1.2.3', '[::1]'].every(isLoopbackHost)).toBe(true);
+		// A name under .localhost is resolved like any other name: not necessarily this machine.
+		expect(['localhost.example.com', 'app.localhost', 'evil.localhost', '128.0.0.1', '0.0.0.0', '10.0.0.1'].some(isLoopbackHost)).toBe(false);
 	});
 
 	test('request targets are checked as sent', () => {
@@ -64,8 +66,16 @@ describe('transport helpers', () => {
 			timeoutMs: DEFAULT_RETRY_POLICY.timeoutMs,
 			maxRetries: DEFAULT_RETRY_POLICY.maxRetries,
 			retryDelayMs: DEFAULT_RETRY_POLICY.initialDelayMs,
+			maxResponseMb: DEFAULT_RETRY_POLICY.maxResponseBytes / (1024 * 1024),
 		});
 		expect(DEFAULT_CONCURRENCY).toBeLessThanOrEqual(5);
+	});
+
+	test("the editor's ranges are the ranges the code checks (an expression cannot step outside them)", () => {
+		for (const option of requestSettingsOptions('X')) {
+			const rule = RULES[option.name as keyof typeof RULES];
+			expect([option.name, option.typeOptions?.minValue, option.typeOptions?.maxValue]).toEqual([option.name, rule.min, rule.max]);
+		}
 	});
 });
 
@@ -89,14 +99,22 @@ describe('errors', () => {
 			node,
 			{ message: 'bad token abcd1234', description: 'token abcd1234 failed', vendorCode: 'x', vendorMessage: 'echo abcd1234', httpCode: 401 },
 			3,
-			['abcd1234'],
 		);
+		redactError(error, ['abcd1234']);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('bad token [redacted]');
 		expect(error.description).toBe('token [redacted] failed');
 		expect(error.httpCode).toBe('401');
 		expect(error.context).toMatchObject({ itemIndex: 3, vendorCode: 'x' });
 		expect(JSON.stringify(error)).not.toContain('abcd1234');
+		expect(String(error.stack)).not.toContain('abcd1234');
 	});
-	test('redact leaves text without secrets alone', () => expect(redact('hello', ['', 'abc'])).toBe('hello'));
+	test('redact leaves text without secrets alone', () => expect(redact('hello', ['abcd'])).toBe('hello'));
+	test('a run knows the forms a credential travels in: Basic base64, percent-encoded, JSON-escaped', () => {
+		const secrets = new RunSecrets();
+		secrets.addCredentials({ clientId: 'IKIA-1', clientSecret: 's3cr3t/+=?"', accessToken: 'tok-123456' });
+		const basic = Buffer.from('IKIA-1:s3cr3t/+=?"').toString('base64');
+		expect(secrets.list()).toEqual(expect.arrayContaining(['s3cr3t/+=?"', encodeURIComponent('s3cr3t/+=?"'), 's3cr3t/+=?\\"', 'tok-123456', basic]));
+		expect(redact(`Authorization: Basic ${basic}; Bearer tok-123456`, secrets.list())).toBe('Authorization: Basic [redacted]; Bearer [redacted]');
+	});
 });
