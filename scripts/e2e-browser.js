@@ -74,9 +74,32 @@ async function browse(url, owner, DOCS) {
 			const ndvText = await ndv.innerText();
 			const fields = nodeName === 'Surepass Stamp' ? ['Bulk Order ID', 'Output', 'Wait for Completion'] : ['Reference ID', 'Front-End Partner ID', 'Expected Token Count', 'One-Time PINs'];
 			check(fields.every((field) => ndvText.includes(field)), `${nodeName}: parameters ${fields.join(', ')}`);
+			if (nodeName === 'Interswitch Paycode') {
+				// paycode-notify.json includes the PINs (it texts them): the editor says where they end up.
+				check(ndvText.includes('The PINs will be stored in clear text'), 'Interswitch Paycode: with One-Time PINs "Include", the notice on where PINs are stored is shown');
+			}
 			await page.screenshot({ path: path.join(DOCS, `parameters-${file.startsWith('surepass') ? 'surepass-stamp' : 'interswitch-paycode'}.png`) });
 			await page.keyboard.press('Escape');
 			await page.waitForTimeout(500);
+		}
+
+		// The AI Agent example: both nodes as tools under the agent.
+		const agentExample = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'examples', 'ai-agent-batch-checks.json'), 'utf8'));
+		const agentStored = workflows.find((entry) => entry.name === agentExample.name);
+		if (agentStored) {
+			await page.goto(`/workflow/${agentStored.id}`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="AI Agent"]').waitFor({ timeout: 60_000 });
+			await page.waitForTimeout(1500);
+			let toolsShown = true;
+			for (const toolName of ['Surepass Stamp', 'Interswitch Paycode']) {
+				const tool = page.locator(`[data-test-id="canvas-node"][data-node-name="${toolName}"]`);
+				const loaded = await tool.locator('img').first().evaluate((/** @type {any} */ img) => img.complete && img.naturalWidth > 0).catch(() => false);
+				toolsShown = toolsShown && (await tool.count()) === 1 && loaded;
+			}
+			check(toolsShown, 'AI Agent example: both nodes shown as tools of the agent, with their icons');
+			await page.screenshot({ path: path.join(DOCS, 'workflow-ai-agent-batch-checks.png') });
+		} else {
+			check(false, 'AI Agent example is in n8n');
 		}
 
 		// The node panel: search for both nodes by the words a user would type.

@@ -15,6 +15,7 @@ const path = require('node:path');
 const { ensureN8n, installPackage, n8nCli, startN8n, n8nDir, node24Bin, N8N_VERSION } = require('./n8n-env');
 const { Processes, ensureDebianPackages, freePort } = require('./lib/processes');
 const { createEmulator } = require('../test/emulator');
+const { checkAgentAndMcp, startMockOpenAi } = require('./e2e-agent');
 
 const OWNER = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd-Example' };
 
@@ -69,6 +70,8 @@ async function main() {
 	const processes = new Processes();
 	const emulator = createEmulator();
 	await emulator.start(0, '127.0.0.1');
+	// The AI Agent example's chat model talks to a scripted OpenAI-compatible server on this machine.
+	const openAi = await startMockOpenAi();
 	const port = await freePort();
 	/** @type {Awaited<ReturnType<typeof startN8n>> | undefined} */
 	let n8n;
@@ -79,6 +82,7 @@ async function main() {
 			{ id: 'surepass-emulator', name: 'Surepass (local emulator)', type: 'surepassApi', data: emulator.surepassCredential() },
 			{ id: 'interswitch-emulator', name: 'Interswitch Paycode (local emulator)', type: 'interswitchPaycodeApi', data: emulator.interswitchCredential() },
 			// Placeholders so the examples import with their credentials set; the nodes that use them are pinned.
+			{ id: 'openai-account', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: 'e2e-not-a-key', url: openAi.url } },
 			{ id: 'slack-placeholder', name: 'Slack account', type: 'slackApi', data: { accessToken: 'xoxb-placeholder' } },
 			{ id: 'twilio-placeholder', name: 'Twilio account', type: 'twilioApi', data: { accountSid: 'ACplaceholder', authToken: 'placeholder' } },
 			{ id: 'smtp-placeholder', name: 'SMTP account', type: 'smtp', data: { user: 'placeholder', password: 'placeholder', host: '127.0.0.1', port: 2525, secure: false } },
@@ -159,10 +163,21 @@ async function main() {
 		}
 
 		failures += await checkPinStorage(n8n.url, cookie, home);
+		const n8nUrl = n8n.url;
+		failures += await checkAgentAndMcp(
+			{
+				url: n8nUrl,
+				api: (method, route, body) => api(n8nUrl, cookie, method, route, body),
+				waitForExecution: (id) => waitForExecution(n8nUrl, cookie, id),
+				parse,
+			},
+			openAi,
+		);
 		completed = true;
 	} finally {
 		await processes.stopAll();
 		await emulator.stop();
+		await openAi.stop();
 		if (completed && failures === 0) fs.rmSync(home, { recursive: true, force: true });
 		else console.log(`\nn8n's user folder and log are kept for a look: ${home}`);
 	}

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription, UsableAsToolDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { Routed } from '../shared/batch';
@@ -6,6 +6,7 @@ import { checkIdentifier, idParameter, runBatch, toRouted } from '../shared/batc
 import { toNodeApiError } from '../shared/errors';
 import { markTimedOut, pollUntilDone, waitProperties } from '../shared/poll';
 import { requestSettingsOptions } from '../shared/settings';
+import { isToolExecution, requestedText, toolContext, toolResult } from '../shared/tool';
 import { sendWithRetry } from '../shared/transport';
 import { contextUrl, interpretStatus, PAYCODE_CREDENTIAL, statusRequest } from './api';
 import type { OutputMode, PinMode, RouteOptions } from './batch';
@@ -24,7 +25,8 @@ export class InterswitchPaycode implements INodeType {
 		description:
 			'Check an Interswitch Paycode bulk token batch and route its tokens to Pending, Successful and Failed',
 		defaults: { name: 'Interswitch Paycode' },
-		usableAsTool: true,
+		// As a tool: one output that describes every branch, so the branch names do not apply.
+		usableAsTool: { replacements: { outputNames: undefined, subtitle: 'Get Status: every branch, for the agent' } as UsableAsToolDescription['replacements'] },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: TOKEN_BRANCHES.map(() => NodeConnectionTypes.Main),
 		outputNames: TOKEN_BRANCHES.map((branch) => branch.outputName),
@@ -50,7 +52,7 @@ export class InterswitchPaycode implements INodeType {
 					{
 						name: 'Get Status',
 						value: 'getStatus',
-						action: 'Get the status of a bulk token batch',
+						action: 'Get the status of every token in a bulk token batch',
 						description: 'Get every token of a bulk Paycode batch and route each by status',
 					},
 				],
@@ -91,7 +93,8 @@ export class InterswitchPaycode implements INodeType {
 				displayName: 'Output',
 				name: 'output',
 				type: 'options',
-				displayOptions: { show: { resource: ['bulkTokenBatch'], operation: ['getStatus'] } },
+				// As a tool the node gives one answer with every branch (nodes/shared/tool.ts).
+				displayOptions: { show: { resource: ['bulkTokenBatch'], operation: ['getStatus'] }, hide: { '@tool': [true] } },
 				options: [
 					{
 						name: 'One Item per Token',
@@ -128,6 +131,14 @@ export class InterswitchPaycode implements INodeType {
 						description:
 							'Whether Interswitch\'s "no record of batch" (10904) for a batch submitted moments ago goes to Pending instead of being an error',
 					},
+					{
+						displayName: 'Give One-Time PINs to an AI Agent',
+						name: 'pinsForAgents',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether the PINs go to the model when an AI Agent or an MCP client uses this node as a tool. Off: the tool answer never contains a PIN, whatever One-Time PINs says. A PIN given to a model is sent to its provider and may be repeated in its answers.',
+					},
 					...requestSettingsOptions('Interswitch'),
 				],
 			},
@@ -135,12 +146,15 @@ export class InterswitchPaycode implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const mode = this.getNodeParameter('output', 0, 'perToken') as OutputMode;
-		const pins = this.getNodeParameter('oneTimePins', 0, 'mask') as PinMode;
-		const options = this.getNodeParameter('options', 0, {}) as { noRecordAsPending?: boolean };
+		const options = this.getNodeParameter('options', 0, {}) as { noRecordAsPending?: boolean; pinsForAgents?: boolean };
+		// As an AI tool, one answer describes every branch (see nodes/shared/tool.ts), and no PIN
+		// goes to a model unless the option says so, whatever One-Time PINs says.
+		const tool = isToolExecution(this);
+		const mode = tool ? 'perBatch' : (this.getNodeParameter('output', 0, 'perToken') as OutputMode);
+		const pins: PinMode = tool ? (options.pinsForAgents === true ? 'include' : 'omit') : (this.getNodeParameter('oneTimePins', 0, 'mask') as PinMode);
 		const noRecordAsPending = options.noRecordAsPending === true;
-		return await runBatch(
-			this,
+		const routed = await runBatch(
+			tool ? toolContext(this) : this,
 			{ credentialType: PAYCODE_CREDENTIAL, credentialLabel: 'Interswitch Paycode API', outputCount: TOKEN_BRANCHES.length, failedOutput: FAILED_OUTPUT },
 			async ({ itemIndex, ctx, credentials, settings, wait, secrets, fail }): Promise<Routed> => {
 				const base = contextUrl(credentials);
@@ -214,6 +228,18 @@ export class InterswitchPaycode implements INodeType {
 				return toRouted(outputs, itemIndex);
 			},
 		);
+		if (!tool) return routed;
+		return toolResult(routed, this.getInputData().length, {
+			subject: 'batch',
+			idField: 'batchReference',
+			branches: TOKEN_BRANCHES.map((branch) => branch.key),
+			listField: 'tokens',
+			branchFields: ['totalAmountNaira', 'totalAmountKobo', 'currency'],
+			subjectFields: ['frontEndPartnerId', 'expectedCount', 'generatedCount', 'outstandingCount', 'waitTimedOut'],
+			// Pending lists no tokens: it stands for those not generated yet.
+			count: (json) => (json.status === 'pending' ? ((json.outstandingCount as number | null) ?? 0) : undefined),
+			requested: (itemIndex) => requestedText(this, 'referenceId', itemIndex),
+		});
 	}
 }
 
@@ -228,7 +254,8 @@ function oneTimePinProperties(): INodeProperties[] {
 		displayName: 'One-Time PINs',
 		name: 'oneTimePins',
 		type: 'options',
-		displayOptions: { show: { ...show, '@version': [version] } },
+		// As a tool, PINs follow the option "Give One-Time PINs to an AI Agent" instead.
+		displayOptions: { show: { ...show, '@version': [version] }, hide: { '@tool': [true] } },
 		options: [
 			{
 				name: 'Include',
@@ -250,7 +277,7 @@ function oneTimePinProperties(): INodeProperties[] {
 			name: 'pinStorageNotice',
 			type: 'notice',
 			default: '',
-			displayOptions: { show: { ...show, oneTimePins: ['include'] } },
+			displayOptions: { show: { ...show, oneTimePins: ['include'] }, hide: { '@tool': [true] } },
 		},
 	];
 }

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, UsableAsToolDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { Routed } from '../shared/batch';
@@ -6,6 +6,7 @@ import { idParameter, runBatch, toRouted } from '../shared/batch';
 import { toNodeApiError } from '../shared/errors';
 import { markTimedOut, pollUntilDone, waitProperties } from '../shared/poll';
 import { requestSettingsOptions } from '../shared/settings';
+import { isToolExecution, requestedText, toolContext, toolResult } from '../shared/tool';
 import { sendWithRetry } from '../shared/transport';
 import { envelopeStatus, interpretSummary, SUREPASS_CREDENTIAL, summaryRequest, surepassBaseUrl } from './api';
 import type { OutputMode } from './summary';
@@ -21,7 +22,8 @@ export class SurepassStamp implements INodeType {
 		subtitle: '={{ "Get Summary: " + ($parameter["output"] === "perOrder" ? "one item per order" : "one item per stamp") }}',
 		description: 'Check a Surepass bulk e-stamp order and route its stamps to Pending, Available and Failed',
 		defaults: { name: 'Surepass Stamp' },
-		usableAsTool: true,
+		// As a tool: one output that describes every branch, so the branch names do not apply.
+		usableAsTool: { replacements: { outputNames: undefined, subtitle: 'Get Summary: every branch, for the agent' } as UsableAsToolDescription['replacements'] },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: STAMP_BRANCHES.map(() => NodeConnectionTypes.Main),
 		outputNames: STAMP_BRANCHES.map((branch) => branch.outputName),
@@ -45,7 +47,7 @@ export class SurepassStamp implements INodeType {
 					{
 						name: 'Get Summary',
 						value: 'getSummary',
-						action: 'Get the summary of a bulk stamp order',
+						action: 'Get the status of every stamp in a bulk stamp order',
 						description: 'Get the status of every stamp in a bulk order and route each stamp by status',
 					},
 				],
@@ -66,7 +68,8 @@ export class SurepassStamp implements INodeType {
 				displayName: 'Output',
 				name: 'output',
 				type: 'options',
-				displayOptions: { show: { resource: ['bulkStampOrder'], operation: ['getSummary'] } },
+				// As a tool the node gives one answer with every branch (nodes/shared/tool.ts).
+				displayOptions: { show: { resource: ['bulkStampOrder'], operation: ['getSummary'] }, hide: { '@tool': [true] } },
 				options: [
 					{
 						name: 'One Item per Stamp',
@@ -96,9 +99,11 @@ export class SurepassStamp implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const mode = this.getNodeParameter('output', 0, 'perStamp') as OutputMode;
-		return await runBatch(
-			this,
+		// As an AI tool, one answer describes every branch (see nodes/shared/tool.ts).
+		const tool = isToolExecution(this);
+		const mode = tool ? 'perOrder' : (this.getNodeParameter('output', 0, 'perStamp') as OutputMode);
+		const routed = await runBatch(
+			tool ? toolContext(this) : this,
 			{ credentialType: SUREPASS_CREDENTIAL, credentialLabel: 'Surepass API', outputCount: STAMP_BRANCHES.length, failedOutput: FAILED_OUTPUT },
 			async ({ itemIndex, ctx, credentials, settings, wait, secrets, fail }): Promise<Routed> => {
 				const base = surepassBaseUrl(credentials);
@@ -127,5 +132,15 @@ export class SurepassStamp implements INodeType {
 				return toRouted(outputs, itemIndex);
 			},
 		);
+		if (!tool) return routed;
+		return toolResult(routed, this.getInputData().length, {
+			subject: 'order',
+			idField: 'bulkOrderId',
+			branches: STAMP_BRANCHES.map((branch) => branch.key),
+			listField: 'stampIds',
+			branchFields: [],
+			subjectFields: ['quantity', 'unlistedCount', 'waitTimedOut'],
+			requested: (itemIndex) => requestedText(this, 'bulkOrderId', itemIndex),
+		});
 	}
 }

@@ -296,7 +296,13 @@ function createHarness(packageTypes) {
 		'n8n-nodes-base.manualTrigger': manualTrigger,
 		'n8n-nodes-base.noOp': noOp,
 	};
-	for (const [name, type] of Object.entries(packageTypes.nodeTypes)) types[`${PACKAGE}.${name}`] = type;
+	for (const [name, type] of Object.entries(packageTypes.nodeTypes)) {
+		types[`${PACKAGE}.${name}`] = type;
+		// n8n's tool version of a node (usableAsTool): the same code under the type name "<name>Tool".
+		// n8n also rewires its outputs to the agent; here it runs in a plain workflow, which is
+		// enough to check what its execute returns.
+		if (type.description.usableAsTool) types[`${PACKAGE}.${name}Tool`] = type;
+	}
 	const nodeTypes = new NodeTypes(types);
 
 	/** Runs not finished yet, so that a test that ends early (a timeout) cannot leave one going. */
