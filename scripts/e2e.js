@@ -25,7 +25,8 @@ const OWNER = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner',
  * the Slack, Twilio and e-mail nodes are pinned so nothing leaves the machine, and the loop examples
  * start from an order or batch that the emulator completes on the second check. `waitSeconds`
  * shortens the Wait node so the loop runs within the test.
- * @type {Record<string, { node: string, pins?: Record<string, object[]>, waitSeconds?: number, runs: number[][], totalNaira?: number }>}
+ * `executions` (instead of `runs`) runs the example several times in a row, one expectation each.
+ * @type {Record<string, { node: string, pins?: Record<string, object[]>, waitSeconds?: number, runs?: number[][], executions?: number[][][], totalNaira?: number }>}
  */
 const EXPECTED = {
 	'surepass-order-check.json': { node: 'Surepass Stamp', runs: [[1, 5, 2]] },
@@ -41,6 +42,17 @@ const EXPECTED = {
 			[1, 1, 1],
 			[0, 1, 0],
 		],
+	},
+	'surepass-failed-alerts-once.json': {
+		node: 'Surepass Stamp',
+		pins: {
+			'Open orders': [{ json: { bulkOrderId: 'bulk_stamp_v2_progress_2_once' } }, { json: { bulkOrderId: 'bulk_stamp_v2_demoAllFailed1' } }],
+			'Alert #stamp-alerts': [{ json: { ok: true, channel: '#stamp-alerts' } }],
+		},
+		// Only Changes Since Last Run, in n8n's own deduplication store: the first execution routes
+		// both orders' branches; in the second, the progressing order's two pending stamps have become
+		// available and only they are routed; the third routes nothing.
+		executions: [[[1, 1, 1]], [[0, 1, 0]], [[0, 0, 0]]],
 	},
 	'paycode-notify.json': {
 		node: 'Interswitch Paycode',
@@ -125,7 +137,7 @@ async function main() {
 				continue;
 			}
 			const full = (await api(n8n.url, cookie, 'GET', `/rest/workflows/${stored.id}`)).data;
-			const trigger = full.nodes.find((/** @type {any} */ node) => node.type === 'n8n-nodes-base.manualTrigger');
+			const trigger = full.nodes.find((/** @type {any} */ node) => /trigger/i.test(node.type));
 			const nodes = full.nodes.map((/** @type {any} */ node) =>
 				node.type === 'n8n-nodes-base.wait' && expected.waitSeconds !== undefined
 					? { ...node, parameters: { ...node.parameters, amount: expected.waitSeconds, unit: 'seconds' } }
@@ -134,32 +146,45 @@ async function main() {
 			const pinData = { ...full.pinData, ...expected.pins };
 			// A manual run executes the saved workflow, so the run's pins and wait are saved first.
 			const saved = (await api(n8n.url, cookie, 'PATCH', `/rest/workflows/${stored.id}`, { nodes, pinData, versionId: full.versionId })).data;
-			const started = await api(n8n.url, cookie, 'POST', `/rest/workflows/${stored.id}/run`, {
-				workflowData: { ...saved, nodes, pinData },
-				triggerToStartFrom: { name: trigger.name },
-			});
-			const execution = await waitForExecution(n8n.url, cookie, started.data.executionId);
-			const data = parse(execution.data);
-			const runs = data.resultData.runData[expected.node] ?? [];
-			const counts = runs.map((/** @type {any} */ run) => (run.data?.main ?? []).map((/** @type {any[]} */ items) => items?.length ?? 0));
-			const ok = execution.status === 'success' && JSON.stringify(counts) === JSON.stringify(expected.runs);
-			console.log(`\n${file}: imported, run ${execution.id} ${execution.status}`);
-			counts.forEach((/** @type {number[]} */ run, /** @type {number} */ index) => {
-				const names = expected.node === 'Surepass Stamp' ? ['Pending', 'Available', 'Failed'] : ['Pending', 'Successful', 'Failed'];
-				console.log(`  ${expected.node}${runs.length > 1 ? ` (run ${index + 1})` : ''}: ${run.map((n, i) => `${names[i]} ${n}`).join(', ')}`);
-			});
-			for (const [nodeName, nodeRuns] of Object.entries(data.resultData.runData)) {
-				if (nodeName === expected.node) continue;
-				const received = /** @type {any[]} */ (nodeRuns).map((run) => (run.data?.main?.[0] ?? []).length);
-				console.log(`  ${nodeName}: ${received.join(' + ')} item(s)${expected.pins?.[nodeName] ? ' (pinned)' : ''}`);
+			// Most examples run once; one that remembers between runs (Only Changes) runs several times.
+			const executions = expected.executions ?? [expected.runs ?? []];
+			for (const [executionIndex, expectedRuns] of executions.entries()) {
+				const started = await api(n8n.url, cookie, 'POST', `/rest/workflows/${stored.id}/run`, {
+					workflowData: { ...saved, nodes, pinData },
+					triggerToStartFrom: { name: trigger.name },
+				});
+				const execution = await waitForExecution(n8n.url, cookie, started.data.executionId);
+				const data = parse(execution.data);
+				const runs = data.resultData.runData[expected.node] ?? [];
+				const counts = runs.map((/** @type {any} */ run) => (run.data?.main ?? []).map((/** @type {any[]} */ items) => items?.length ?? 0));
+				const ok = execution.status === 'success' && JSON.stringify(counts) === JSON.stringify(expectedRuns);
+				const label = executions.length > 1 ? `execution ${executionIndex + 1} of ${executions.length}: ` : '';
+				console.log(`\n${file}: ${label}run ${execution.id} ${execution.status}`);
+				counts.forEach((/** @type {number[]} */ run, /** @type {number} */ index) => {
+					const names = expected.node === 'Surepass Stamp' ? ['Pending', 'Available', 'Failed'] : ['Pending', 'Successful', 'Failed'];
+					console.log(`  ${expected.node}${runs.length > 1 ? ` (run ${index + 1})` : ''}: ${run.map((n, i) => `${names[i]} ${n}`).join(', ')}`);
+				});
+				for (const [nodeName, nodeRuns] of Object.entries(data.resultData.runData)) {
+					if (nodeName === expected.node) continue;
+					const received = /** @type {any[]} */ (nodeRuns).map((run) => (run.data?.main?.[0] ?? []).length);
+					console.log(`  ${nodeName}: ${received.join(' + ')} item(s)${expected.pins?.[nodeName] ? ' (pinned)' : ''}`);
+				}
+				if (expected.totalNaira !== undefined) {
+					const total = runs[0].data.main[1].reduce((/** @type {number} */ sum, /** @type {any} */ item) => sum + item.json.amountNaira, 0);
+					console.log(`  Successful total: NGN ${total.toLocaleString('en-US')}`);
+					if (total !== expected.totalNaira) failures++;
+				}
+				console.log(`  ${ok ? 'OK' : `FAILED: expected ${JSON.stringify(expectedRuns)}`}`);
+				if (!ok) failures++;
 			}
-			if (expected.totalNaira !== undefined) {
-				const total = runs[0].data.main[1].reduce((/** @type {number} */ sum, /** @type {any} */ item) => sum + item.json.amountNaira, 0);
-				console.log(`  Successful total: NGN ${total.toLocaleString('en-US')}`);
-				if (total !== expected.totalNaira) failures++;
+			if (executions.length > 1) {
+				// Only Changes Since Last Run keeps its record in n8n's database, not in the process.
+				const rows = queryDatabase(home, 'SELECT context, value FROM processed_data WHERE workflowId = ?', [stored.id]);
+				const entries = rows.reduce((total, row) => total + (JSON.parse(row.value).data?.length ?? 0), 0);
+				const inDatabase = rows.length === 1 && entries === 8;
+				console.log(`  ${inDatabase ? 'OK' : 'FAILED:'} n8n's processed_data table holds ${entries} entries for this workflow (${rows.map((row) => row.context).join(', ')}); 8 expected: 6 stamps, each in the branches it was routed to`);
+				if (!inDatabase) failures++;
 			}
-			console.log(`  ${ok ? 'OK' : `FAILED: expected ${JSON.stringify(expected.runs)}`}`);
-			if (!ok) failures++;
 		}
 
 		failures += await checkPinStorage(n8n.url, cookie, home);
@@ -241,21 +266,32 @@ async function checkPinStorage(/** @type {string} */ url, /** @type {string} */ 
 	return failures;
 }
 
-/** The execution_data row of an execution, read from n8n's SQLite database with n8n's own sqlite3 (built for Node 24). */
+/** The execution_data row of an execution, read from n8n's SQLite database. */
 function executionDataInDatabase(/** @type {string} */ home, /** @type {string} */ executionId) {
+	return queryDatabase(home, 'SELECT data FROM execution_data WHERE executionId = ?', [String(executionId)])
+		.map((row) => row.data)
+		.join('\n');
+}
+
+/**
+ * Rows from n8n's SQLite database, read with n8n's own sqlite3 (built for Node 24, so in a Node 24
+ * child process).
+ * @param {string} home @param {string} sql @param {unknown[]} params @returns {any[]}
+ */
+function queryDatabase(home, sql, params) {
 	const { spawnSync } = require('node:child_process');
 	const database = path.join(home, '.n8n', 'database.sqlite');
 	const script = `
 		const sqlite3 = require(${JSON.stringify(path.join(n8nDir, 'node_modules', 'sqlite3'))});
 		const db = new sqlite3.Database(${JSON.stringify(database)}, sqlite3.OPEN_READONLY);
-		db.all('SELECT data FROM execution_data WHERE executionId = ?', [${JSON.stringify(String(executionId))}], (error, rows) => {
+		db.all(${JSON.stringify(sql)}, ${JSON.stringify(params)}, (error, rows) => {
 			if (error) { console.error(error.message); process.exit(1); }
-			process.stdout.write(rows.map((row) => row.data).join('\\n'));
+			process.stdout.write(JSON.stringify(rows));
 			db.close();
 		});`;
-	const result = spawnSync(path.join(node24Bin, 'node'), ['-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+	const result = spawnSync(path.join(node24Bin, 'node'), ['-e', script], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 	if (result.status !== 0) throw new Error(`reading n8n's database failed: ${result.stderr}`);
-	return result.stdout;
+	return JSON.parse(result.stdout || '[]');
 }
 
 /** Sets the owner account up on a fresh instance and returns the session cookie. */

@@ -36,6 +36,7 @@ export function useEmulator(options?: Parameters<typeof createEmulator>[0]) {
 		// token renewed moments ago.
 		await emulator.restart();
 		forgetRenewals();
+		harness.changeStore.stores.clear();
 		emulator.clearFaults();
 		emulator.latencyMs = options?.latencyMs ?? 0;
 		emulator.interswitch.settings.requireSignature = false;

@@ -1,8 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription, UsableAsToolDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import type { Routed } from '../shared/batch';
+import type { Deferred, Routed } from '../shared/batch';
 import { checkIdentifier, idParameter, runBatch, toRouted } from '../shared/batch';
+import type { ChangeFilter } from '../shared/changes';
+import { changesOptions, onlyChangesProperty, stateKey } from '../shared/changes';
 import { toNodeApiError } from '../shared/errors';
 import { markTimedOut, pollUntilDone, waitProperties } from '../shared/poll';
 import { requestSettingsOptions } from '../shared/settings';
@@ -10,7 +12,7 @@ import { isToolExecution, requestedText, toolContext, toolResult } from '../shar
 import { sendWithRetry } from '../shared/transport';
 import { contextUrl, interpretStatus, PAYCODE_CREDENTIAL, statusRequest } from './api';
 import type { OutputMode, PinMode, RouteOptions } from './batch';
-import { FAILED_OUTPUT, PENDING_OUTPUT, pendingItem, routeBatch, TOKEN_BRANCHES } from './batch';
+import { batchChangeKeys, FAILED_OUTPUT, PENDING_OUTPUT, pendingItem, routeBatch, TOKEN_BRANCHES } from './batch';
 
 export class InterswitchPaycode implements INodeType {
 	description: INodeTypeDescription = {
@@ -111,6 +113,7 @@ export class InterswitchPaycode implements INodeType {
 				description: 'How the tokens of a batch are turned into items',
 			},
 			...oneTimePinProperties(),
+			onlyChangesProperty({ resource: ['bulkTokenBatch'], operation: ['getStatus'] }, 'token'),
 			...waitProperties(
 				{ resource: ['bulkTokenBatch'], operation: ['getStatus'] },
 				'every expected token is generated (needs Expected Token Count)',
@@ -139,6 +142,7 @@ export class InterswitchPaycode implements INodeType {
 						description:
 							'Whether the PINs go to the model when an AI Agent or an MCP client uses this node as a tool. Off: the tool answer never contains a PIN, whatever One-Time PINs says. A PIN given to a model is sent to its provider and may be repeated in its answers.',
 					},
+					...changesOptions(),
 					...requestSettingsOptions('Interswitch'),
 				],
 			},
@@ -156,7 +160,7 @@ export class InterswitchPaycode implements INodeType {
 		const routed = await runBatch(
 			tool ? toolContext(this) : this,
 			{ credentialType: PAYCODE_CREDENTIAL, credentialLabel: 'Interswitch Paycode API', outputCount: TOKEN_BRANCHES.length, failedOutput: FAILED_OUTPUT },
-			async ({ itemIndex, ctx, credentials, settings, wait, secrets, fail }): Promise<Routed> => {
+			async ({ itemIndex, ctx, credentials, settings, wait, changes, secrets, fail }): Promise<Routed | Deferred> => {
 				const base = contextUrl(credentials);
 				if (!base.ok) throw fail(base.problem, 'Fix the Context URL in the Interswitch Paycode API credential.');
 				const reference = idParameter(ctx.getNodeParameter('referenceId', itemIndex, ''), 'Reference ID');
@@ -215,17 +219,24 @@ export class InterswitchPaycode implements INodeType {
 						: !(outcome.noRecord && noRecordAsPending),
 				);
 				const outcome = poll.result;
-				let outputs: Array<Array<Record<string, unknown>>>;
-				if (outcome.ok) {
-					outputs = routeBatch(outcome.batch, route);
-				} else if (outcome.noRecord && noRecordAsPending) {
-					const note = 'Interswitch has no record of this batch yet (10904); check again later';
-					outputs = [[pendingItem(referenceId, route, 0, undefined, undefined, note)], [], []];
-				} else {
-					throw toNodeApiError(ctx.getNode(), outcome.failure, itemIndex);
-				}
-				if (poll.timedOut) markTimedOut(outputs[PENDING_OUTPUT], poll, wait);
-				return toRouted(outputs, itemIndex);
+				if (!outcome.ok && !(outcome.noRecord && noRecordAsPending)) throw toNodeApiError(ctx.getNode(), outcome.failure, itemIndex);
+				const noRecordKey = stateKey('token', frontEndPartnerId, referenceId, 'no record');
+				const routeAll = (filter?: ChangeFilter) => {
+					let outputs: Array<Array<Record<string, unknown>>>;
+					if (outcome.ok) {
+						outputs = routeBatch(outcome.batch, route, filter);
+					} else {
+						const note = 'Interswitch has no record of this batch yet (10904); check again later';
+						const warnings = filter?.notice ? [filter.notice] : undefined;
+						const kept = !filter || filter.keep(noRecordKey);
+						outputs = [kept ? [pendingItem(referenceId, route, 0, undefined, warnings, note)] : [], [], []];
+					}
+					if (poll.timedOut) markTimedOut(outputs[PENDING_OUTPUT], poll, wait);
+					return toRouted(outputs, itemIndex);
+				};
+				if (!changes.enabled || tool) return routeAll();
+				// Only Changes Since Last Run: routed once every batch is checked (nodes/shared/changes.ts).
+				return { changeKeys: outcome.ok ? batchChangeKeys(outcome.batch, route) : [noRecordKey], route: routeAll };
 			},
 		);
 		if (!tool) return routed;

@@ -6,6 +6,8 @@
  * Amounts are strings in minor units (kobo): "400000" is ₦4,000.00. They become exact integers;
  * naira amounts are derived from them, never the other way round.
  */
+import type { ChangeFilter } from '../shared/changes';
+import { ROUTE_EVERYTHING, stateKey, tokenKeys } from '../shared/changes';
 import { toNonNegativeInteger } from '../shared/numbers';
 import { describeJsonType, isObject, preview } from '../shared/json';
 
@@ -227,24 +229,54 @@ function tokenItem(head: { batchReference: string; frontEndPartnerId: string }, 
 	return { batchReference, frontEndPartnerId, status, beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY, summary };
 }
 
+/** The keys of every entry `routeBatch` can route, for "Only Changes Since Last Run". */
+export function batchChangeKeys(batch: BatchStatus, options: RouteOptions): string[] {
+	const keys = [
+		...tokenKeys(options.frontEndPartnerId, batch.batchReference, 'successful', batch.successful),
+		...tokenKeys(options.frontEndPartnerId, batch.batchReference, 'failed', batch.failed),
+	];
+	const pending = pendingKey(batch, options);
+	if (pending !== undefined) keys.push(pending);
+	return keys;
+}
+
+/** The key of the Pending item (tokens not generated yet), if the batch has one. */
+function pendingKey(batch: BatchStatus, options: RouteOptions): string | undefined {
+	const generated = batch.successful.length + batch.failed.length;
+	const outstanding = options.expectedCount === undefined ? undefined : options.expectedCount - generated;
+	if (!((outstanding !== undefined && outstanding > 0) || generated === 0)) return undefined;
+	return stateKey('token', options.frontEndPartnerId, batch.batchReference, 'pending', generated, options.expectedCount ?? null);
+}
+
 /**
  * Turns a batch into the JSON of the items for each output (Pending, Successful, Failed).
  * Pending gets one item when an expected count is known and not reached, or when the batch lists
- * no token at all, so a batch is never silently dropped.
+ * no token at all, so a batch is never silently dropped. With a change filter, only the tokens
+ * (and the Pending item) it keeps are routed; `count` and the totals of a One Item per Batch item
+ * are then those of the tokens it holds, while `summary` stays the whole batch.
  */
-export function routeBatch(batch: BatchStatus, options: RouteOptions): Json[][] {
+export function routeBatch(batch: BatchStatus, options: RouteOptions, filter: ChangeFilter = ROUTE_EVERYTHING): Json[][] {
 	const summary = summaryJson(batch, options);
-	const warnings = batch.warnings.length > 0 ? batch.warnings : undefined;
+	const all = filter === ROUTE_EVERYTHING;
+	const combined = filter.notice ? [...batch.warnings, filter.notice] : batch.warnings;
+	const warnings = combined.length > 0 ? combined : undefined;
 	const head = { batchReference: batch.batchReference, frontEndPartnerId: options.frontEndPartnerId };
 	const outputs: Json[][] = [[], [], []];
 	const branches: Array<[number, 'successful' | 'failed', PaycodeToken[]]> = [
 		[SUCCESSFUL_OUTPUT, 'successful', batch.successful],
 		[FAILED_OUTPUT, 'failed', batch.failed],
 	];
-	for (const [output, status, tokens] of branches) {
+	for (const [output, status, listed] of branches) {
+		let tokens = listed;
+		if (!all) {
+			const keys = tokenKeys(options.frontEndPartnerId, batch.batchReference, status, listed);
+			tokens = listed.filter((_, i) => filter.keep(keys[i]));
+		}
 		if (options.mode === 'perBatch') {
 			if (tokens.length === 0) continue;
-			const totalKobo = status === 'successful' ? batch.summary.amountOfSuccessfulKobo : batch.summary.amountOfFailedKobo;
+			const branchTotal = status === 'successful' ? batch.summary.amountOfSuccessfulKobo : batch.summary.amountOfFailedKobo;
+			// A part of an exact total is exact too.
+			const totalKobo = tokens === listed ? branchTotal : (sumKobo(tokens) ?? branchTotal);
 			const item: Json = {
 				...head,
 				status,
@@ -269,8 +301,9 @@ export function routeBatch(batch: BatchStatus, options: RouteOptions): Json[][] 
 	}
 	const generated = batch.successful.length + batch.failed.length;
 	const outstanding = options.expectedCount === undefined ? undefined : options.expectedCount - generated;
-	if ((outstanding !== undefined && outstanding > 0) || generated === 0) {
-		outputs[PENDING_OUTPUT].push(pendingItem(batch.batchReference, options, generated, summary, warnings));
+	const pending = pendingKey(batch, options);
+	if (pending !== undefined) {
+		if (all || filter.keep(pending)) outputs[PENDING_OUTPUT].push(pendingItem(batch.batchReference, options, generated, summary, warnings));
 	} else if (outstanding !== undefined && outstanding < 0) {
 		const note = `Interswitch lists ${generated} tokens, more than the ${options.expectedCount} expected`;
 		for (const output of [SUCCESSFUL_OUTPUT, FAILED_OUTPUT]) {

@@ -1,8 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, UsableAsToolDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import type { Routed } from '../shared/batch';
+import type { Deferred, Routed } from '../shared/batch';
 import { idParameter, runBatch, toRouted } from '../shared/batch';
+import type { ChangeFilter } from '../shared/changes';
+import { changesOptions, onlyChangesProperty } from '../shared/changes';
 import { toNodeApiError } from '../shared/errors';
 import { markTimedOut, pollUntilDone, waitProperties } from '../shared/poll';
 import { requestSettingsOptions } from '../shared/settings';
@@ -10,7 +12,7 @@ import { isToolExecution, requestedText, toolContext, toolResult } from '../shar
 import { sendWithRetry } from '../shared/transport';
 import { envelopeStatus, interpretSummary, SUREPASS_CREDENTIAL, summaryRequest, surepassBaseUrl } from './api';
 import type { OutputMode } from './summary';
-import { checkBulkOrderId, FAILED_OUTPUT, isOrderComplete, routeSummary, STAMP_BRANCHES } from './summary';
+import { checkBulkOrderId, FAILED_OUTPUT, isOrderComplete, routeSummary, STAMP_BRANCHES, stampChangeKeys } from './summary';
 
 export class SurepassStamp implements INodeType {
 	description: INodeTypeDescription = {
@@ -85,6 +87,7 @@ export class SurepassStamp implements INodeType {
 				default: 'perStamp',
 				description: 'How the stamps of an order are turned into items',
 			},
+			onlyChangesProperty({ resource: ['bulkStampOrder'], operation: ['getSummary'] }, 'stamp'),
 			...waitProperties({ resource: ['bulkStampOrder'], operation: ['getSummary'] }, 'no stamp of the order is pending'),
 			{
 				displayName: 'Options',
@@ -93,7 +96,7 @@ export class SurepassStamp implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				displayOptions: { show: { resource: ['bulkStampOrder'], operation: ['getSummary'] } },
-				options: requestSettingsOptions('Surepass'),
+				options: [...changesOptions(), ...requestSettingsOptions('Surepass')],
 			},
 		],
 	};
@@ -105,7 +108,7 @@ export class SurepassStamp implements INodeType {
 		const routed = await runBatch(
 			tool ? toolContext(this) : this,
 			{ credentialType: SUREPASS_CREDENTIAL, credentialLabel: 'Surepass API', outputCount: STAMP_BRANCHES.length, failedOutput: FAILED_OUTPUT },
-			async ({ itemIndex, ctx, credentials, settings, wait, secrets, fail }): Promise<Routed> => {
+			async ({ itemIndex, ctx, credentials, settings, wait, changes, secrets, fail }): Promise<Routed | Deferred> => {
 				const base = surepassBaseUrl(credentials);
 				if (!base.ok) throw fail(base.problem, 'Fix the Base URL in the Surepass API credential.');
 				const id = idParameter(ctx.getNodeParameter('bulkOrderId', itemIndex, ''), 'Bulk Order ID');
@@ -127,9 +130,13 @@ export class SurepassStamp implements INodeType {
 				);
 				const outcome = poll.result;
 				if (!outcome.ok) throw toNodeApiError(ctx.getNode(), outcome.failure, itemIndex);
-				const outputs = routeSummary(outcome.summary, mode);
-				if (poll.timedOut) markTimedOut(outputs[0], poll, wait);
-				return toRouted(outputs, itemIndex);
+				const route = (filter?: ChangeFilter) => {
+					const outputs = routeSummary(outcome.summary, mode, filter);
+					if (poll.timedOut) markTimedOut(outputs[0], poll, wait);
+					return toRouted(outputs, itemIndex);
+				};
+				// Only Changes Since Last Run: routed once every order is checked (nodes/shared/changes.ts).
+				return changes.enabled && !tool ? { changeKeys: stampChangeKeys(outcome.summary), route } : route();
 			},
 		);
 		if (!tool) return routed;

@@ -8,6 +8,8 @@
  */
 import { toNonNegativeInteger } from '../shared/numbers';
 import { checkIdentifier } from '../shared/batch';
+import type { ChangeFilter } from '../shared/changes';
+import { ROUTE_EVERYTHING, stampKey, stateKey } from '../shared/changes';
 import { describeJsonType, isObject, preview } from '../shared/json';
 
 /** The branches in output order. `outputs`, `outputNames` and `execute` all follow this list. */
@@ -219,21 +221,47 @@ export interface StampItem {
 	warnings?: string[];
 }
 
+/** The keys of every entry `routeSummary` can route, for "Only Changes Since Last Run". */
+export function stampChangeKeys(summary: StampOrderSummary): string[] {
+	const keys: string[] = [];
+	for (const branch of summary.branches) for (const id of branch.stampIds) keys.push(stampKey(summary.bulkOrderId, branch.status, id));
+	const extra = unlistedKey(summary);
+	if (extra !== undefined) keys.push(extra);
+	return keys;
+}
+
+/** The key of the Pending item for stamps the order counts but lists nowhere, if there is one. */
+function unlistedKey(summary: StampOrderSummary): string | undefined {
+	const listed = summary.branches.reduce((total, branch) => total + branch.stampIds.length, 0);
+	if (summary.unlistedCount === 0 && listed > 0) return undefined;
+	return stateKey('stamp', summary.bulkOrderId, listed === 0 ? 'nothing listed' : 'unlisted', summary.unlistedCount);
+}
+
 /**
  * Turns a summary into the JSON of the items for each output, in output order.
  * Every order yields at least one item: stamps that `quantity` counts but no list holds become
  * one Pending item with `unlistedCount`, so an order with nothing listed is never silently dropped.
+ * With a change filter, only the stamps (and that Pending item) it keeps are routed: `count` and
+ * `stampIds` then hold those, while `pendingCount`, `availableCount` and `failedCount` stay the
+ * order's totals.
  */
-export function routeSummary(summary: StampOrderSummary, mode: OutputMode): Array<Array<Record<string, unknown>>> {
+export function routeSummary(
+	summary: StampOrderSummary,
+	mode: OutputMode,
+	filter: ChangeFilter = ROUTE_EVERYTHING,
+): Array<Array<Record<string, unknown>>> {
 	const [pending, available, failed] = summary.branches;
 	const counts = {
 		pendingCount: pending.stampIds.length,
 		availableCount: available.stampIds.length,
 		failedCount: failed.stampIds.length,
 	};
-	const warnings = summary.warnings.length > 0 ? summary.warnings : undefined;
+	const all = filter === ROUTE_EVERYTHING;
+	const combined = filter.notice ? [...summary.warnings, filter.notice] : summary.warnings;
+	const warnings = combined.length > 0 ? combined : undefined;
 	const outputs: Array<Array<Record<string, unknown>>> = summary.branches.map((branch) => {
-		const { status, stampIds } = branch;
+		const { status } = branch;
+		const stampIds = all ? branch.stampIds : branch.stampIds.filter((id) => filter.keep(stampKey(summary.bulkOrderId, status, id)));
 		if (mode === 'perOrder') {
 			if (stampIds.length === 0) return [];
 			const item: Record<string, unknown> = {
@@ -264,7 +292,8 @@ export function routeSummary(summary: StampOrderSummary, mode: OutputMode): Arra
 		return items;
 	});
 	const listed = counts.pendingCount + counts.availableCount + counts.failedCount;
-	if (summary.unlistedCount > 0 || listed === 0) {
+	const extra = unlistedKey(summary);
+	if (extra !== undefined && (all || filter.keep(extra))) {
 		const item: Record<string, unknown> = {
 			bulkOrderId: summary.bulkOrderId,
 			stampId: null,

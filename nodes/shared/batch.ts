@@ -14,6 +14,8 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { ManualExecutionCancelledError, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { ChangeFilter, ChangeSettings } from './changes';
+import { filterChanges, readChangeSettings } from './changes';
 import { operationError } from './errors';
 import type { WaitSettings } from './poll';
 import { readWaitSettings } from './poll';
@@ -32,13 +34,28 @@ export interface BatchOptions {
 	concurrency: number;
 	/** The run's secrets, scrubbed from every error; `refresh` adds what the credential holds now. */
 	secrets?: { run: RunSecrets; refresh: () => Promise<void> };
+	/** Which entries of the deferred items are routed ("Only Changes Since Last Run"). */
+	changes?: (keys: string[]) => Promise<ChangeFilter>;
+}
+
+/**
+ * An item's result routed only once every item is done: its entries' keys go to the change store
+ * in one call for the whole run, and `route` then keeps what the filter keeps.
+ */
+export interface Deferred {
+	changeKeys: string[];
+	route: (filter: ChangeFilter) => Routed;
+}
+
+function isDeferred(result: Routed | Deferred | undefined): result is Deferred {
+	return result !== undefined && !Array.isArray(result);
 }
 
 /**
  * What one input item produced: an array per output. `itemCtx` is the execution context for this
  * item: its cancel signal fires when the execution is cancelled and when the node stops early.
  */
-export type ItemHandler = (itemIndex: number, itemCtx: IExecuteFunctions) => Promise<Routed>;
+export type ItemHandler = (itemIndex: number, itemCtx: IExecuteFunctions) => Promise<Routed | Deferred>;
 
 type ItemError = NodeApiError | NodeOperationError;
 
@@ -60,7 +77,7 @@ export async function runItems(
 	};
 	executionSignal?.addEventListener('abort', abortAll, { once: true });
 	const ending = () => stopped || executionSignal?.aborted === true;
-	const results: Array<Routed | undefined> = new Array(itemCount);
+	const results: Array<Routed | Deferred | undefined> = new Array(itemCount);
 	const errors: Array<ItemError | undefined> = new Array(itemCount);
 	let firstFailure: number | undefined;
 	let next = 0;
@@ -106,7 +123,15 @@ export async function runItems(
 		for (const error of errors) if (error) redactError(error, secrets);
 	}
 	if (firstFailure !== undefined) throw errors[firstFailure];
-	return merge(results, errors, options);
+	const deferred = results.filter(isDeferred);
+	if (deferred.length > 0) {
+		const filter = options.changes ? await options.changes(deferred.flatMap((result) => result.changeKeys)) : undefined;
+		for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+			const result = results[itemIndex];
+			if (isDeferred(result)) results[itemIndex] = result.route(filter ?? { keep: () => true });
+		}
+	}
+	return merge(results as Array<Routed | undefined>, errors, options);
 }
 
 function merge(results: Array<Routed | undefined>, errors: Array<ItemError | undefined>, options: BatchOptions): Routed {
@@ -191,6 +216,8 @@ export interface ItemScope {
 	credentials: ICredentialDataDecryptedObject;
 	settings: RequestSettings;
 	wait: WaitSettings;
+	/** "Only Changes Since Last Run": when enabled, return a Deferred result. */
+	changes: ChangeSettings;
 	secrets: RunSecrets;
 	/** An error about this item's input, with the item named in the message. */
 	fail: (message: string, description: string) => NodeOperationError;
@@ -201,10 +228,11 @@ export interface ItemScope {
  * `handle` for every input item. A node-wide problem (a setting out of range, a credential that
  * cannot be loaded) fails every item the same way, one error item each.
  */
-export async function runBatch(ctx: IExecuteFunctions, spec: BatchSpec, handle: (scope: ItemScope) => Promise<Routed>): Promise<Routed> {
+export async function runBatch(ctx: IExecuteFunctions, spec: BatchSpec, handle: (scope: ItemScope) => Promise<Routed | Deferred>): Promise<Routed> {
 	const node = ctx.getNode();
 	const settings = readRequestSettings(ctx);
 	const wait = readWaitSettings(ctx);
+	const changes = readChangeSettings(ctx, ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>);
 	const loaded = await loadCredentials(ctx, spec.credentialType);
 	const secrets = new RunSecrets();
 	if (loaded.ok) secrets.addCredentials(loaded.credentials);
@@ -212,9 +240,11 @@ export async function runBatch(ctx: IExecuteFunctions, spec: BatchSpec, handle: 
 		? { problem: settings.problem, description: 'Fix the option in the node: an expression may give a value outside its range.' }
 		: !wait.ok
 			? { problem: wait.problem, description: 'Fix the Wait for Completion settings in the node: an expression may give a value outside their range.' }
-			: !loaded.ok
-				? { problem: loaded.problem, description: `Select or fix the ${spec.credentialLabel} credential of this node.` }
-				: undefined;
+			: !changes.ok
+				? { problem: changes.problem, description: 'Fix the option in the node: an expression may give a value outside its range.' }
+				: !loaded.ok
+					? { problem: loaded.problem, description: `Select or fix the ${spec.credentialLabel} credential of this node.` }
+					: undefined;
 	return await runItems(
 		ctx,
 		ctx.getInputData().length,
@@ -227,10 +257,11 @@ export async function runBatch(ctx: IExecuteFunctions, spec: BatchSpec, handle: 
 				// The credential as it is now: a token renewed during the run is a secret too.
 				refresh: async () => secrets.addCredentials(await ctx.getCredentials(spec.credentialType).catch(() => undefined)),
 			},
+			changes: changes.ok && changes.value.enabled ? async (keys) => await filterChanges(ctx, changes.value, keys) : undefined,
 		},
 		async (itemIndex, itemCtx) => {
 			const fail = (message: string, description: string) => operationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
-			if (setupProblem || !settings.ok || !wait.ok || !loaded.ok) {
+			if (setupProblem || !settings.ok || !wait.ok || !changes.ok || !loaded.ok) {
 				throw fail(setupProblem?.problem ?? 'The node could not start', setupProblem?.description ?? '');
 			}
 			return await handle({
@@ -239,6 +270,7 @@ export async function runBatch(ctx: IExecuteFunctions, spec: BatchSpec, handle: 
 				credentials: loaded.credentials,
 				settings: settings.value,
 				wait: wait.value,
+				changes: changes.value,
 				secrets,
 				fail,
 			});

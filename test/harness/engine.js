@@ -8,6 +8,7 @@
  * n8n stores it in its database. Nodes from n8n-nodes-base that example workflows use (Manual
  * Trigger, No Operation) have small stand-ins here, since that package is not a dependency.
  */
+const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -21,7 +22,7 @@ if (!process.env.N8N_USER_FOLDER) {
 	process.env.N8N_USER_FOLDER = folder;
 }
 
-const { WorkflowExecute, ExecutionLifecycleHooks, ExecuteContext, RoutingNode } = require('n8n-core');
+const { WorkflowExecute, ExecutionLifecycleHooks, ExecuteContext, RoutingNode, DataDeduplicationService } = require('n8n-core');
 const { ICredentialsHelper, LoggerProxy, NodeHelpers, Workflow, isExpression } = require('n8n-workflow');
 // n8n-core's own logger comes from its DI container; resolved from n8n-core, which depends on them.
 const fromCore = (/** @type {string} */ id) => require(require.resolve(id, { paths: [path.dirname(require.resolve('n8n-core'))] }));
@@ -246,6 +247,71 @@ const logger = new CapturingLogger();
 LoggerProxy.init(/** @type {any} */ (logger));
 Container.set(Logger, logger);
 
+/**
+ * n8n's deduplication store (`helpers.checkProcessedAndRecord`, what the Remove Duplicates node
+ * uses) kept in memory, with the semantics of n8n's own database-backed one in 'entries' mode
+ * (n8n/dist/deduplication/deduplication-helper.js): one list of MD5 hashes per workflow and node,
+ * trimmed to `maxEntries`, oldest first. `npm run e2e` uses n8n's real one.
+ */
+class MemoryDeduplicator {
+	constructor() {
+		/** @type {Map<string, string[]>} */
+		this.stores = new Map();
+	}
+	/** @param {string} scope @param {{ workflow: { id?: string }, node?: { id: string } }} context */
+	key(scope, context) {
+		return `${context.workflow.id}|${scope === 'node' ? `n:${context.node?.id}` : ''}`;
+	}
+	/** @param {unknown} value */
+	static hash(value) {
+		return require('node:crypto').createHash('md5').update(String(value)).digest('base64');
+	}
+	/** @param {Array<string | number>} items @param {string} scope @param {any} context @param {{ maxEntries?: number }} options */
+	async checkProcessedAndRecord(items, scope, context, options) {
+		// As n8n's own: the record belongs to a saved workflow.
+		assert.ok(context.workflow.id);
+		const key = this.key(scope, context);
+		const hashed = items.map(MemoryDeduplicator.hash);
+		const stored = this.stores.get(key);
+		if (!stored) {
+			const kept = options.maxEntries ? hashed.slice(Math.max(0, hashed.length - options.maxEntries)) : hashed;
+			this.stores.set(key, kept);
+			return { new: items, processed: [] };
+		}
+		const known = new Set(stored);
+		/** @type {{ new: Array<string | number>, processed: Array<string | number> }} */
+		const result = { new: [], processed: [] };
+		hashed.forEach((hash, index) => {
+			if (known.has(hash)) result.processed.push(items[index]);
+			else {
+				result.new.push(items[index]);
+				stored.push(hash);
+			}
+		});
+		if (options.maxEntries) stored.splice(0, Math.max(0, stored.length - options.maxEntries));
+		return result;
+	}
+	/** @param {Array<string | number>} items @param {string} scope @param {any} context */
+	async removeProcessed(items, scope, context) {
+		const stored = this.stores.get(this.key(scope, context)) ?? [];
+		for (const hash of items.map(MemoryDeduplicator.hash)) {
+			const at = stored.indexOf(hash);
+			if (at >= 0) stored.splice(at, 1);
+		}
+	}
+	/** @param {string} scope @param {any} context */
+	async clearAllProcessedItems(scope, context) {
+		this.stores.delete(this.key(scope, context));
+	}
+	/** @param {string} scope @param {any} context */
+	async getProcessedDataCount(scope, context) {
+		return this.stores.get(this.key(scope, context))?.length ?? 0;
+	}
+}
+
+const changeStore = new MemoryDeduplicator();
+void DataDeduplicationService.init(changeStore);
+
 function additionalDataFor(/** @type {CredentialsHelper} */ credentialsHelper, /** @type {ExecutionLifecycleHooks} */ hooks) {
 	return /** @type {import('n8n-workflow').IWorkflowExecuteAdditionalData} */ (
 		/** @type {unknown} */ ({
@@ -278,10 +344,11 @@ function additionalDataFor(/** @type {CredentialsHelper} */ credentialsHelper, /
  * @property {(workflow: WorkflowJson, options?: RunOptions) => Promise<RunResult>} run
  * @property {(typeName: string, data: CredentialData) => Promise<{ status: string, message: string }>} testCredential
  * @property {CapturingLogger} logger
+ * @property {MemoryDeduplicator} changeStore n8n's deduplication store, in memory
  * @property {() => Promise<number>} cancelRunning cancels every run still going and waits for each to end; returns how many there were
  *
  * @typedef {{ name?: string, nodes: import('n8n-workflow').INode[], connections: import('n8n-workflow').IConnections, pinData?: Record<string, INodeExecutionData[]>, settings?: import('n8n-workflow').IWorkflowSettings }} WorkflowJson
- * @typedef {{ credentials?: Record<string, CredentialData>, abortSignal?: AbortSignal }} RunOptions
+ * @typedef {{ credentials?: Record<string, CredentialData>, abortSignal?: AbortSignal, workflowId?: string | null }} RunOptions
  * @typedef {{ run: IRun, credentialsHelper: CredentialsHelper, outputs: (nodeName: string) => INodeExecutionData[][], error: unknown }} RunResult
  */
 
@@ -311,6 +378,7 @@ function createHarness(packageTypes) {
 
 	return {
 		logger,
+		changeStore,
 		async cancelRunning() {
 			const leftovers = [...active];
 			for (const run of leftovers) run.cancel();
@@ -320,7 +388,8 @@ function createHarness(packageTypes) {
 		async run(workflowJson, options = {}) {
 			const credentialsHelper = new CredentialsHelper(packageTypes.credentialTypes, { ...options.credentials });
 			const workflow = new Workflow({
-				id: 'harness',
+				// null: a workflow that was never saved (it has no ID).
+				id: options.workflowId === null ? undefined : (options.workflowId ?? 'harness'),
 				name: workflowJson.name ?? 'harness',
 				nodes: workflowJson.nodes,
 				connections: workflowJson.connections,
