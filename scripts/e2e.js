@@ -12,12 +12,12 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { ensureN8n, installPackage, n8nCli, startN8n, n8nDir, node24Bin, N8N_VERSION } = require('./n8n-env');
+const { ensureN8n, installPackage, n8nCli, importEmulatorCredentials, startN8n, n8nDir, node24Bin, N8N_VERSION } = require('./n8n-env');
 const { Processes, ensureDebianPackages, freePort } = require('./lib/processes');
 const { createEmulator } = require('../test/emulator');
 const { checkAgentAndMcp, startMockOpenAi } = require('./e2e-agent');
+const { OWNER, ownerSession, api, waitForExecution } = require('./lib/n8n-rest');
 
-const OWNER = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd-Example' };
 
 /**
  * What each example must route. Runs are the node's runs in one execution (a Wait loop runs it
@@ -90,18 +90,14 @@ async function main() {
 	let failures = 0;
 	let completed = false;
 	try {
-		const credentials = [
-			{ id: 'surepass-emulator', name: 'Surepass (local emulator)', type: 'surepassApi', data: emulator.surepassCredential() },
-			{ id: 'interswitch-emulator', name: 'Interswitch Paycode (local emulator)', type: 'interswitchPaycodeApi', data: emulator.interswitchCredential() },
-			// Placeholders so the examples import with their credentials set; the nodes that use them are pinned.
+		importEmulatorCredentials(bin, home, port, emulator, [
+			// The AI Agent example's OpenAI credential points at the scripted server; the other
+			// placeholders let the examples import with their credentials set (those nodes are pinned).
 			{ id: 'openai-account', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: 'e2e-not-a-key', url: openAi.url } },
 			{ id: 'slack-placeholder', name: 'Slack account', type: 'slackApi', data: { accessToken: 'xoxb-placeholder' } },
 			{ id: 'twilio-placeholder', name: 'Twilio account', type: 'twilioApi', data: { accountSid: 'ACplaceholder', authToken: 'placeholder' } },
 			{ id: 'smtp-placeholder', name: 'SMTP account', type: 'smtp', data: { user: 'placeholder', password: 'placeholder', host: '127.0.0.1', port: 2525, secure: false } },
-		];
-		const credentialsFile = path.join(home, 'credentials.json');
-		fs.writeFileSync(credentialsFile, JSON.stringify(credentials));
-		n8nCli(bin, home, ['import:credentials', `--input=${credentialsFile}`], port);
+		]);
 		const examples = fs.readdirSync(path.join(__dirname, '..', 'examples')).filter((file) => file.endsWith('.json')).sort();
 		for (const file of examples) n8nCli(bin, home, ['import:workflow', `--input=${path.join(__dirname, '..', 'examples', file)}`], port);
 
@@ -294,44 +290,6 @@ function queryDatabase(home, sql, params) {
 	return JSON.parse(result.stdout || '[]');
 }
 
-/** Sets the owner account up on a fresh instance and returns the session cookie. */
-async function ownerSession(/** @type {string} */ url) {
-	let response = await fetch(`${url}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
-	if (!response.ok) {
-		response = await fetch(`${url}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-		});
-	}
-	if (!response.ok) throw new Error(`could not sign in to n8n: HTTP ${response.status} ${await response.text()}`);
-	return (response.headers.getSetCookie?.() ?? []).map((cookie) => cookie.split(';')[0]).join('; ');
-}
-
-/** @param {string} url @param {string} cookie @param {string} method @param {string} route @param {unknown} [body] */
-async function api(url, cookie, method, route, body) {
-	const response = await fetch(`${url}${route}`, {
-		method,
-		headers: { cookie, 'content-type': 'application/json', 'browser-id': 'e2e' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await response.text();
-	if (!response.ok) throw new Error(`${method} ${route}: HTTP ${response.status} ${text.slice(0, 300)}`);
-	return JSON.parse(text);
-}
-
-/** @param {string} url @param {string} cookie @param {string} id */
-async function waitForExecution(url, cookie, id) {
-	const deadline = Date.now() + 120_000;
-	while (Date.now() < deadline) {
-		const { data } = await api(url, cookie, 'GET', `/rest/executions/${id}`);
-		if (data && data.status !== 'running' && data.status !== 'new' && data.data) return data;
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-	throw new Error(`execution ${id} did not finish`);
-}
-
-module.exports = { OWNER };
 if (require.main === module) {
 	main().catch((error) => {
 		console.error(error);

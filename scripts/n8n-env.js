@@ -73,21 +73,26 @@ function ensureN8n() {
 	return path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
 }
 
-/**
- * Builds and packs the package, and installs the tarball into an n8n user folder: a fresh one, or
- * with `keep`, the existing one with only the package replaced.
- */
-function installPackage(/** @type {string} */ home, keep = false) {
+/** Builds the package and packs it as `npm publish` would; returns the tarball's path. */
+function packPackage() {
 	must('build the package', 'npm', ['run', 'build'], { cwd: root });
 	const packDir = path.join(cacheDir, 'pack');
 	fs.rmSync(packDir, { recursive: true, force: true });
 	fs.mkdirSync(packDir, { recursive: true });
 	must('npm pack', 'npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', packDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-	const tarball = path.join(packDir, `${pkg.name}-${pkg.version}.tgz`);
+	return path.join(packDir, `${pkg.name}-${pkg.version}.tgz`);
+}
+
+/**
+ * Installs a packed tarball into an n8n user folder's nodes folder the way n8n's community-node
+ * installer lays it out: a fresh folder, or with `keep`, the existing one with only the package
+ * replaced.
+ */
+function installTarball(/** @type {string} */ home, /** @type {string} */ tarball, keep = false) {
 	const target = path.join(home, '.n8n', 'nodes', 'node_modules', pkg.name);
 	fs.rmSync(keep ? target : home, { recursive: true, force: true });
 	fs.mkdirSync(target, { recursive: true });
-	must('install the tarball as a community package', 'tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
+	must(`install the tarball as a community package into ${home}`, 'tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
 	const manifest = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8'));
 	delete manifest.devDependencies;
 	delete manifest.peerDependencies;
@@ -96,6 +101,12 @@ function installPackage(/** @type {string} */ home, keep = false) {
 		path.join(home, '.n8n', 'nodes', 'package.json'),
 		`${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [pkg.name]: pkg.version } }, null, 2)}\n`,
 	);
+}
+
+/** Builds, packs and installs the package into an n8n user folder (see installTarball). */
+function installPackage(/** @type {string} */ home, keep = false) {
+	const tarball = packPackage();
+	installTarball(home, tarball, keep);
 	return tarball;
 }
 
@@ -129,6 +140,27 @@ function n8nCli(/** @type {string} */ bin, /** @type {string} */ home, /** @type
 }
 
 /**
+ * Imports the emulator's two credentials into n8n with its CLI, under the IDs the example workflows
+ * use, and any `extra` credentials.
+ * @param {string} bin @param {string} home @param {number} port
+ * @param {{ surepassCredential: () => object, interswitchCredential: () => object }} emulator
+ * @param {object[]} [extra] @param {NodeJS.ProcessEnv} [env]
+ */
+function importEmulatorCredentials(bin, home, port, emulator, extra = [], env = {}) {
+	const file = path.join(home, 'credentials.json');
+	fs.mkdirSync(home, { recursive: true });
+	fs.writeFileSync(
+		file,
+		JSON.stringify([
+			{ id: 'surepass-emulator', name: 'Surepass (local emulator)', type: 'surepassApi', data: emulator.surepassCredential() },
+			{ id: 'interswitch-emulator', name: 'Interswitch Paycode (local emulator)', type: 'interswitchPaycodeApi', data: emulator.interswitchCredential() },
+			...extra,
+		]),
+	);
+	n8nCli(bin, home, ['import:credentials', `--input=${file}`], port, env);
+}
+
+/**
  * Starts `n8n start` (or `n8n worker`, with `command`) through `processes`, which stops it at the
  * end, and resolves once it answers on `readyPath`.
  * @param {import('./lib/processes').Processes} processes
@@ -145,4 +177,4 @@ async function startN8n(processes, bin, home, port, options = {}) {
 	return { ...started, url, logFile };
 }
 
-module.exports = { ensureN8n, ensureNode24, withNode24Env, installPackage, n8nEnv, n8nCli, startN8n, root, cacheDir, machineCache, n8nDir, N8N_VERSION, pkg, node24Bin };
+module.exports = { ensureN8n, ensureNode24, withNode24Env, installPackage, packPackage, installTarball, n8nEnv, n8nCli, importEmulatorCredentials, startN8n, root, cacheDir, machineCache, n8nDir, N8N_VERSION, pkg, node24Bin };

@@ -7,7 +7,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { ensureN8n, installPackage, n8nCli, startN8n, cacheDir } = require('./n8n-env');
+const { ensureN8n, installPackage, n8nCli, importEmulatorCredentials, startN8n, cacheDir } = require('./n8n-env');
 const { Processes } = require('./lib/processes');
 const { createEmulator } = require('../test/emulator');
 
@@ -22,15 +22,7 @@ async function main() {
 	await emulator.start(4010, '127.0.0.1');
 	const port = Number(process.env.PORT ?? 5678);
 	if (firstRun) {
-		const file = path.join(home, 'credentials.json');
-		fs.writeFileSync(
-			file,
-			JSON.stringify([
-				{ id: 'surepass-emulator', name: 'Surepass (local emulator)', type: 'surepassApi', data: emulator.surepassCredential() },
-				{ id: 'interswitch-emulator', name: 'Interswitch Paycode (local emulator)', type: 'interswitchPaycodeApi', data: emulator.interswitchCredential() },
-			]),
-		);
-		n8nCli(bin, home, ['import:credentials', `--input=${file}`], port);
+		importEmulatorCredentials(bin, home, port, emulator);
 		for (const example of fs.readdirSync(path.join(__dirname, '..', 'examples')).filter((name) => name.endsWith('.json'))) {
 			n8nCli(bin, home, ['import:workflow', `--input=${path.join(__dirname, '..', 'examples', example)}`], port);
 		}
