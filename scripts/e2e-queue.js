@@ -13,8 +13,10 @@
  * Surepass orders and Paycode batches, with 2% transient vendor faults, a Passport token that
  * expires during the run, some executions cancelled while they wait for completion, and one worker
  * killed (TERM, then KILL) in the middle. Every execution must end in a known state; every finished
- * one must have routed exactly what the emulator holds; both workers must have worked. Prints a
- * table; exits non-zero when a check fails. Stops everything it started.
+ * one must have routed exactly what the emulator holds; both workers must have worked. Then three
+ * executions with Only Changes Since Last Run, the first on one worker and the next two on the
+ * other: the record one writes in PostgreSQL must be what the other reads. Prints a table; exits
+ * non-zero when a check fails. Stops everything it started.
  */
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -143,7 +145,7 @@ async function main() {
 		const mainPort = await freePort();
 		importEmulatorCredentials(bin, homes.main, mainPort, emulator, [], shared);
 		const workflowFile = path.join(work, 'workflow.json');
-		fs.writeFileSync(workflowFile, JSON.stringify(loadWorkflow()));
+		fs.writeFileSync(workflowFile, JSON.stringify([loadWorkflow(), changesWorkflow()]));
 		n8nCli(bin, homes.main, ['import:workflow', `--input=${workflowFile}`], mainPort, shared);
 		const main = await startN8n(processes, bin, homes.main, mainPort, { name: 'main', env: shared, logFile: path.join(work, 'main.log') });
 		/** @type {Record<string, Awaited<ReturnType<typeof startN8n>>>} */
@@ -160,16 +162,24 @@ async function main() {
 		}
 		const cookie = await ownerSession(main.url);
 		const workflows = (await api(main.url, cookie, 'GET', '/rest/workflows')).data;
-		const stored = workflows.find((/** @type {any} */ workflow) => workflow.name === QUEUE_WORKFLOW_NAME);
-		const full = (await api(main.url, cookie, 'GET', `/rest/workflows/${stored.id}`)).data;
-		await api(main.url, cookie, 'POST', `/rest/workflows/${stored.id}/activate`, { versionId: full.versionId });
-		// The webhook is registered shortly after activation: a GET to it says "not registered for
-		// GET requests" once it is there for POST (and does not start an execution).
-		const registered = Date.now() + 60_000;
-		while (Date.now() < registered) {
-			const probe = await (await fetch(`${main.url}/webhook/${QUEUE_PATH}`)).text();
-			if (/not registered for GET requests/.test(probe)) break;
-			await sleep(500);
+		/** @type {Record<string, string>} workflow name -> ID */
+		const workflowIds = {};
+		for (const [name, webhookPath] of [
+			[QUEUE_WORKFLOW_NAME, QUEUE_PATH],
+			[CHANGES_WORKFLOW_NAME, CHANGES_PATH],
+		]) {
+			const stored = workflows.find((/** @type {any} */ workflow) => workflow.name === name);
+			workflowIds[name] = stored.id;
+			const full = (await api(main.url, cookie, 'GET', `/rest/workflows/${stored.id}`)).data;
+			await api(main.url, cookie, 'POST', `/rest/workflows/${stored.id}/activate`, { versionId: full.versionId });
+			// The webhook is registered shortly after activation: a GET to it says "not registered for
+			// GET requests" once it is there for POST (and does not start an execution).
+			const registered = Date.now() + 60_000;
+			while (Date.now() < registered) {
+				const probe = await (await fetch(`${main.url}/webhook/${webhookPath}`)).text();
+				if (/not registered for GET requests/.test(probe)) break;
+				await sleep(500);
+			}
 		}
 		step('n8n main and two workers started, the workflow active');
 
@@ -313,6 +323,62 @@ async function main() {
 		const sample = submitted.find((body) => body.kind === 'normal' && finals[body.runId]?.status === 'success');
 		const resubmitted = sample ? sameAnswer(await submitAgain(sample, 'again'), 'normal') : false;
 		const rerun = `killed with the worker, submitted again: ${rerunOk} of ${unfinished.length} gave the same counts (n8n's Retry of them: ${n8nRetries.join(', ') || 'none'}); a finished one submitted again: ${resubmitted ? 'same counts' : 'DIFFERENT'}`;
+		step('running again');
+
+		// Only Changes Since Last Run across workers: the record one worker writes in n8n's database
+		// is what the other reads. Execution 1 runs on worker-1 (worker-2 is dead by now); then
+		// worker-2 is started again and worker-1 stopped, so executions 2 and 3 can only run on
+		// worker-2. The progressing order has 2 stamps pending until its 2nd check, then all 4
+		// available; the other order's stamps all failed. Per order, one item per branch:
+		emulator.clearFaults();
+		const changesExpected = [[[1, 1, 1]], [[0, 1, 0]], [[0, 0, 0]]];
+		/** @type {Array<{ id: string, status: string, counts: string, worker: string }>} */
+		const changesRuns = [];
+		const workerLogs = { 'worker-1': path.join(work, 'worker-1.log'), 'worker-2 (started again)': path.join(work, 'worker-2-again.log') };
+		const ranOn = (/** @type {string} */ id) =>
+			Object.entries(workerLogs)
+				.filter(([, file]) => fs.existsSync(file) && new RegExp(`Worker started execution ${id}\\b`).test(fs.readFileSync(file, 'utf8')))
+				.map(([name]) => name)
+				.join(' and ') || 'no worker';
+		const runChanges = async () => {
+			const response = await fetch(`${main.url}/webhook/${CHANGES_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orders: CHANGES_ORDERS }) });
+			const answer = /** @type {any} */ (await response.json());
+			const execution = await waitForStatus(main.url, cookie, String(answer.executionId), ['success', 'error', 'canceled', 'crashed'], 120_000);
+			const id = String(answer.executionId);
+			changesRuns.push({ id, status: execution?.status ?? 'unknown', counts: execution?.data ? counts(execution, 'Surepass Stamp') : '(no data)', worker: ranOn(id) });
+		};
+		await runChanges();
+		const healthPort = await freePort();
+		await startN8n(processes, bin, homes['worker-2'], await freePort(), {
+			command: 'worker',
+			name: 'worker-2 (started again)',
+			env: { ...shared, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), N8N_CONCURRENCY_PRODUCTION_LIMIT: String(WORKER_CONCURRENCY) },
+			readyUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
+			logFile: workerLogs['worker-2 (started again)'],
+		});
+		await processes.stop(workers['worker-1'], { signal: 'SIGTERM', graceMs: 15_000 });
+		await runChanges();
+		await runChanges();
+		const changesRows = /** @type {Array<{ value: string }>} */ (
+			JSON.parse(
+				run({}, onPath('psql') ?? path.join(pgBin, 'psql'), [
+					'-h',
+					'127.0.0.1',
+					'-p',
+					String(pgPort),
+					'-U',
+					'n8n',
+					'-d',
+					'n8n',
+					'-At',
+					'-c',
+					`SELECT coalesce(json_agg(json_build_object('value', value)), '[]') FROM processed_data WHERE "workflowId" = '${workflowIds[CHANGES_WORKFLOW_NAME]}'`,
+				]).trim() || '[]',
+			)
+		);
+		const changesEntries = changesRows.flatMap((row) => /** @type {string[]} */ (JSON.parse(row.value).data ?? []));
+		const changesSummary = changesRuns.map((entry, index) => `execution ${index + 1} on ${entry.worker}: ${entry.counts}`).join('; ');
+		step('Only Changes Since Last Run across workers');
 
 		const passport = emulator.requestsTo('passport').length;
 		const usableSeconds = Math.max(TOKEN_LIFETIME_SECONDS / 2, TOKEN_LIFETIME_SECONDS - 30);
@@ -337,6 +403,8 @@ async function main() {
 			['executions per second', (EXECUTIONS / (wallMs / 1000)).toFixed(1)],
 			['worker-2 killed', `${(killed.at / 1000).toFixed(1)} s in; ${killed.afterTerm}`],
 			['running again', rerun],
+			['Only Changes Since Last Run, three executions in a row, [Pending, Available, Failed] items', `${changesSummary} (expected ${changesExpected.map((e) => JSON.stringify(e)).join(', ')})`],
+			['… its record in PostgreSQL (processed_data)', `${changesEntries.length} entries in ${changesRows.length} row(s)`],
 		];
 		console.log('\n| Measure | Value |\n|---|---|');
 		for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
@@ -360,6 +428,17 @@ async function main() {
 		check(passport >= 1 && passport <= passportBound, `Passport token requests within the bound (${passport} ≤ ${passportBound})`);
 		const failedElsewhere = submitted.filter((body) => ['error', 'crashed'].includes(finals[body.runId]?.status) && !heldByDeadWorker.includes(executionOf[body.runId])).length;
 		check(failedElsewhere === 0, 'no execution failed but those the dead worker held');
+		check(
+			changesRuns.length === 3 && changesRuns.every((entry, index) => entry.status === 'success' && entry.counts === JSON.stringify(changesExpected[index])),
+			'Only Changes Since Last Run: the second and third executions routed only what changed since the one before',
+		);
+		check(
+			changesRuns[0]?.worker === 'worker-1' && changesRuns.slice(1).every((entry) => entry.worker === 'worker-2 (started again)'),
+			'… the first ran on worker-1, the next two on worker-2: the record crossed workers',
+		);
+		// As in npm run e2e: 2 pending and 2 available stamps, the other order's 2 failed ones, then
+		// the 2 that became available: each stamp once per branch it was routed to.
+		check(changesEntries.length === 8 && changesRows.length === 1, `… n8n's processed_data table in PostgreSQL holds the record: ${changesEntries.length} entries in ${changesRows.length} row(s) (8 in 1 expected)`);
 		completed = true;
 	} finally {
 		await processes.stopAll();
@@ -386,6 +465,57 @@ async function waitForStatus(/** @type {string} */ url, /** @type {string} */ co
 	return last;
 }
 
+/**
+ * A production webhook that answers at once with the execution's ID (the script then follows the
+ * execution through the REST API): the first two nodes of both workflows.
+ * @param {string} prefix @param {string} webhookPath @param {string} webhookId
+ */
+function webhookAnswering(prefix, webhookPath, webhookId) {
+	return [
+		{ id: `${prefix}1`, name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'responseNode', options: {} } },
+		{
+			id: `${prefix}2`,
+			name: 'Answer with the execution ID',
+			type: 'n8n-nodes-base.respondToWebhook',
+			typeVersion: 1.1,
+			position: [200, 0],
+			parameters: { respondWith: 'json', responseBody: '={{ JSON.stringify({ executionId: $execution.id, runId: $json.body.runId }) }}', options: {} },
+		},
+	];
+}
+
+const CHANGES_PATH = 'surepass-interswitch-changes';
+const CHANGES_WORKFLOW_NAME = 'Queue mode: Surepass orders, only changes since the last run';
+const CHANGES_ORDERS = ['bulk_stamp_v2_progress_2_queue', 'bulk_stamp_v2_demoAllFailed1'];
+
+/** Webhook → answer with the execution ID → one item per order → Surepass Stamp with Only Changes. */
+function changesWorkflow() {
+	return {
+		id: 'QueueModeChanges1',
+		name: CHANGES_WORKFLOW_NAME,
+		active: false,
+		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
+		nodes: [
+			...webhookAnswering('c', CHANGES_PATH, 'b7e0c1d2-queue-changes-01'),
+			{ id: 'c3', name: 'Orders', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'body.orders', options: {} } },
+			{
+				id: 'c4',
+				name: 'Surepass Stamp',
+				type: 'n8n-nodes-surepass-interswitch.surepassStamp',
+				typeVersion: 1,
+				position: [600, 0],
+				credentials: { surepassApi: { id: 'surepass-emulator', name: 'Surepass (local emulator)' } },
+				parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: "={{ $json['body.orders'] }}", output: 'perOrder', onlyChanges: true, options: {} },
+			},
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'Answer with the execution ID', type: 'main', index: 0 }]] },
+			'Answer with the execution ID': { main: [[{ node: 'Orders', type: 'main', index: 0 }]] },
+			Orders: { main: [[{ node: 'Surepass Stamp', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
 const QUEUE_PATH = 'surepass-interswitch-queue';
 const QUEUE_WORKFLOW_NAME = 'Queue mode load: Surepass orders and Paycode batches';
 
@@ -401,15 +531,7 @@ function loadWorkflow() {
 		active: false,
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveManualExecutions: true },
 		nodes: [
-			{ id: 'q1', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'b7e0c1d2-queue-load-0001', parameters: { httpMethod: 'POST', path: QUEUE_PATH, responseMode: 'responseNode', options: {} } },
-			{
-				id: 'q2',
-				name: 'Answer with the execution ID',
-				type: 'n8n-nodes-base.respondToWebhook',
-				typeVersion: 1.1,
-				position: [200, 0],
-				parameters: { respondWith: 'json', responseBody: '={{ JSON.stringify({ executionId: $execution.id, runId: $json.body.runId }) }}', options: {} },
-			},
+			...webhookAnswering('q', QUEUE_PATH, 'b7e0c1d2-queue-load-0001'),
 			{ id: 'q3', name: 'Orders', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, -100], parameters: { fieldToSplitOut: 'body.orders', options: {} } },
 			{ id: 'q4', name: 'Batches', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 100], parameters: { fieldToSplitOut: 'body.batches', options: {} } },
 			{
