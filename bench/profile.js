@@ -16,6 +16,7 @@ const { createEmulator } = require('../test/emulator');
 const { createHarness } = require('../test/harness/engine');
 const { singleNodeWorkflow } = require('../test/harness/workflows');
 const { loadPackage } = require('../scripts/package-types');
+const { printProfile } = require('./lib/cpuprofile');
 
 async function main() {
 	const which = process.argv[2] ?? 'interswitch';
@@ -29,14 +30,15 @@ async function main() {
 	const workflow = many
 		? singleNodeWorkflow({
 				type: 'surepassStamp',
+					typeVersion: 1.1,
 				credentialType: 'surepassApi',
 				name: 'Node',
 				parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.id }}', options: { maxConcurrency: 10 } },
 				items: Array.from({ length: size }, (_, n) => ({ id: `bulk_stamp_v2_load_${n}` })),
 			})
 		: which === 'surepass'
-			? singleNodeWorkflow({ type: 'surepassStamp', credentialType: 'surepassApi', name: 'Node', parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: `bulk_stamp_v2_large_${size}` }, items: [{}] })
-			: singleNodeWorkflow({ type: 'interswitchPaycode', credentialType: 'interswitchPaycodeApi', name: 'Node', parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: `large_${size}` }, items: [{}] });
+			? singleNodeWorkflow({ type: 'surepassStamp', typeVersion: 1.1, credentialType: 'surepassApi', name: 'Node', parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: `bulk_stamp_v2_large_${size}` }, items: [{}] })
+			: singleNodeWorkflow({ type: 'interswitchPaycode', typeVersion: 1.2, credentialType: 'interswitchPaycodeApi', name: 'Node', parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: `large_${size}` }, items: [{}] });
 	const credentials = which !== 'interswitch' ? { surepassApi: emulator.surepassCredential() } : { interswitchPaycodeApi: emulator.interswitchCredential() };
 	await harness.run(workflow, { credentials: /** @type {any} */ (credentials) });
 
@@ -51,42 +53,12 @@ async function main() {
 	const { profile } = await session.post('Profiler.stop');
 	await emulator.stop();
 
-	/** @type {Map<number, number>} */
-	const selfSamples = new Map();
-	for (const id of profile.samples ?? []) selfSamples.set(id, (selfSamples.get(id) ?? 0) + 1);
-	const total = profile.samples?.length ?? 1;
-	/** @type {Map<string, number>} */
-	const byFunction = new Map();
-	/** @type {Map<string, number>} */
-	const byPlace = new Map();
-	for (const node of profile.nodes) {
-		const samples = selfSamples.get(node.id) ?? 0;
-		if (!samples) continue;
-		const { functionName, url, lineNumber } = node.callFrame;
-		const place = placeOf(url);
-		const key = `${functionName || '(anonymous)'} ${place === 'node internals' || place === 'V8' ? place : `${path.relative(root, url.replace('file://', ''))}:${lineNumber + 1}`}`;
-		byFunction.set(key, (byFunction.get(key) ?? 0) + samples);
-		byPlace.set(place, (byPlace.get(place) ?? 0) + samples);
-	}
-	const pct = (/** @type {number} */ n) => `${((100 * n) / total).toFixed(1).padStart(5)}%`;
-	console.log(`${which}, ${size} entries, 5 runs in ${elapsed} ms (${os.cpus()[0]?.model}, Node ${process.version})\n\nSelf time by place:`);
-	for (const [place, n] of [...byPlace].sort((a, b) => b[1] - a[1])) console.log(`${pct(n)}  ${place}`);
-	console.log('\nTop functions by self time:');
-	for (const [key, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${pct(n)}  ${key}`);
+	console.log(`${which}, ${size} entries, 5 runs in ${elapsed} ms (${os.cpus()[0]?.model}, Node ${process.version})\n`);
+	printProfile(profile);
 	const out = path.join(__dirname, 'results', `profile-${which}-${size}.cpuprofile`);
 	fs.mkdirSync(path.dirname(out), { recursive: true });
 	fs.writeFileSync(out, JSON.stringify(profile));
 	console.log(`\nFull profile: ${path.relative(root, out)} (open in Chrome DevTools > Performance)`);
-}
-
-/** @param {string} url */
-function placeOf(url) {
-	if (!url) return 'V8';
-	if (url.startsWith('node:')) return 'node internals';
-	if (url.includes('/dist/nodes/') || url.includes('/dist/credentials/')) return 'this package';
-	if (url.includes('/test/harness/') || url.includes('/test/emulator/')) return 'test harness and emulator';
-	const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-	return match ? match[1] : url;
 }
 
 main().catch((error) => {

@@ -27,7 +27,7 @@ const path = require('node:path');
 
 const { ensureN8n, packPackage, installTarball, n8nCli, importEmulatorCredentials, startN8n, n8nDir, N8N_VERSION } = require('./n8n-env');
 const { Processes, ensureDebianPackages, freePort, sleep, onPath } = require('./lib/processes');
-const { ownerSession, api } = require('./lib/n8n-rest');
+const { ownerSession, api, webhookAnswering, activateWebhookWorkflow } = require('./lib/n8n-rest');
 const { createEmulator } = require('../test/emulator');
 
 const EXECUTIONS = 200;
@@ -170,16 +170,7 @@ async function main() {
 		]) {
 			const stored = workflows.find((/** @type {any} */ workflow) => workflow.name === name);
 			workflowIds[name] = stored.id;
-			const full = (await api(main.url, cookie, 'GET', `/rest/workflows/${stored.id}`)).data;
-			await api(main.url, cookie, 'POST', `/rest/workflows/${stored.id}/activate`, { versionId: full.versionId });
-			// The webhook is registered shortly after activation: a GET to it says "not registered for
-			// GET requests" once it is there for POST (and does not start an execution).
-			const registered = Date.now() + 60_000;
-			while (Date.now() < registered) {
-				const probe = await (await fetch(`${main.url}/webhook/${webhookPath}`)).text();
-				if (/not registered for GET requests/.test(probe)) break;
-				await sleep(500);
-			}
+			await activateWebhookWorkflow(main.url, cookie, stored.id, webhookPath);
 		}
 		step('n8n main and two workers started, the workflow active');
 
@@ -463,25 +454,6 @@ async function waitForStatus(/** @type {string} */ url, /** @type {string} */ co
 		await sleep(500);
 	}
 	return last;
-}
-
-/**
- * A production webhook that answers at once with the execution's ID (the script then follows the
- * execution through the REST API): the first two nodes of both workflows.
- * @param {string} prefix @param {string} webhookPath @param {string} webhookId
- */
-function webhookAnswering(prefix, webhookPath, webhookId) {
-	return [
-		{ id: `${prefix}1`, name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'responseNode', options: {} } },
-		{
-			id: `${prefix}2`,
-			name: 'Answer with the execution ID',
-			type: 'n8n-nodes-base.respondToWebhook',
-			typeVersion: 1.1,
-			position: [200, 0],
-			parameters: { respondWith: 'json', responseBody: '={{ JSON.stringify({ executionId: $execution.id, runId: $json.body.runId }) }}', options: {} },
-		},
-	];
 }
 
 const CHANGES_PATH = 'surepass-interswitch-changes';
