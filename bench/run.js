@@ -77,6 +77,7 @@ async function main() {
 			workflow: (/** @type {number} */ size) =>
 				singleNodeWorkflow({
 					type: 'surepassStamp',
+					typeVersion: 1.1,
 					credentialType: 'surepassApi',
 					name: 'Node',
 					parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: `bulk_stamp_v2_large_${size}` },
@@ -102,6 +103,7 @@ async function main() {
 			workflow: (/** @type {number} */ size) =>
 				singleNodeWorkflow({
 					type: 'interswitchPaycode',
+					typeVersion: 1.2,
 					credentialType: 'interswitchPaycodeApi',
 					name: 'Node',
 					parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: `large_${size}` },
@@ -182,6 +184,7 @@ async function main() {
 		const items = Array.from({ length: 1000 }, (_, n) => ({ id: `bulk_stamp_v2_load_${n}` }));
 		const workflow = singleNodeWorkflow({
 			type: 'surepassStamp',
+					typeVersion: 1.1,
 			credentialType: 'surepassApi',
 			name: 'Node',
 			parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.id }}', options: { maxConcurrency: concurrency } },
@@ -208,6 +211,7 @@ async function main() {
 		await ask({ type: 'reset' });
 		const workflow = singleNodeWorkflow({
 			type: 'surepassStamp',
+					typeVersion: 1.1,
 			credentialType: 'surepassApi',
 			name: 'Node',
 			parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: `bulk_stamp_v2_progress_${polls}_bench`, waitForCompletion: true, pollIntervalSeconds: 0.02, maxWaitSeconds: 60 },

@@ -21,8 +21,8 @@ export class InterswitchPaycode implements INodeType {
 		icon: { light: 'file:paycode.svg', dark: 'file:paycode.dark.svg' },
 		group: ['transform'],
 		// 1.1: One-Time PINs are masked unless chosen otherwise (1 included them by default).
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		version: [1, 1.1, 1.2],
+		defaultVersion: 1.2,
 		subtitle: '={{ "Get Status: " + ($parameter["output"] === "perBatch" ? "one item per batch" : "one item per token") }}',
 		description:
 			'Check an Interswitch Paycode bulk token batch and route its tokens to Pending, Successful and Failed',
@@ -101,7 +101,7 @@ export class InterswitchPaycode implements INodeType {
 					{
 						name: 'One Item per Token',
 						value: 'perToken',
-						description: 'Every token is its own item, with the beneficiary, amount and batch summary',
+						description: 'Every token is its own item, with the batch reference, beneficiary and amount',
 					},
 					{
 						name: 'One Item per Batch',
@@ -113,6 +113,7 @@ export class InterswitchPaycode implements INodeType {
 				description: 'How the tokens of a batch are turned into items',
 			},
 			...oneTimePinProperties(),
+			...batchSummaryProperties(),
 			onlyChangesProperty({ resource: ['bulkTokenBatch'], operation: ['getStatus'] }, 'token'),
 			...waitProperties(
 				{ resource: ['bulkTokenBatch'], operation: ['getStatus'] },
@@ -157,6 +158,7 @@ export class InterswitchPaycode implements INodeType {
 		const mode = tool ? 'perBatch' : (this.getNodeParameter('output', 0, 'perToken') as OutputMode);
 		const pins: PinMode = tool ? (options.pinsForAgents === true ? 'include' : 'omit') : (this.getNodeParameter('oneTimePins', 0, 'mask') as PinMode);
 		const noRecordAsPending = options.noRecordAsPending === true;
+		const batchSummary = mode === 'perBatch' || (this.getNodeParameter('batchSummary', 0, this.getNode().typeVersion < 1.2) as boolean);
 		const routed = await runBatch(
 			tool ? toolContext(this) : this,
 			{ credentialType: PAYCODE_CREDENTIAL, credentialLabel: 'Interswitch Paycode API', outputCount: TOKEN_BRANCHES.length, failedOutput: FAILED_OUTPUT },
@@ -195,6 +197,7 @@ export class InterswitchPaycode implements INodeType {
 					pins,
 					frontEndPartnerId,
 					expectedCount: expectedNumber > 0 ? expectedNumber : undefined,
+					batchSummary,
 				};
 
 				if (wait.enabled && route.expectedCount === undefined) {
@@ -289,6 +292,35 @@ function oneTimePinProperties(): INodeProperties[] {
 			type: 'notice',
 			default: '',
 			displayOptions: { show: { ...show, oneTimePins: ['include'] }, hide: { '@tool': [true] } },
+		},
+	];
+}
+
+/**
+ * "Include Batch Summary": whether each token's item also carries the batch's summary. Versions 1
+ * and 1.1 always added it; from 1.2 it is off by default (see RouteOptions in batch.ts). A workflow
+ * saved with an earlier version keeps its behaviour.
+ */
+function batchSummaryProperties(): INodeProperties[] {
+	const show = { resource: ['bulkTokenBatch'], operation: ['getStatus'], output: ['perToken'] };
+	const description =
+		"Whether each token's item also carries the batch's summary (counts and totals of both lists). Off keeps big batches light in n8n's execution history; One Item per Batch and Pending always have it.";
+	return [
+		{
+			displayName: 'Include Batch Summary',
+			name: 'batchSummary',
+			type: 'boolean',
+			default: true,
+			displayOptions: { show: { ...show, '@version': [{ _cnd: { lt: 1.2 } }] }, hide: { '@tool': [true] } },
+			description,
+		},
+		{
+			displayName: 'Include Batch Summary',
+			name: 'batchSummary',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 1.2 } }] }, hide: { '@tool': [true] } },
+			description,
 		},
 	];
 }

@@ -69,7 +69,7 @@ export function parseBatchStatus(body: unknown, referenceId: string): BatchParse
 			const raw = body[field];
 			if (!Array.isArray(raw)) return { ok: false, problem: `"${field}" is ${describeJsonType(raw)}, expected a list of tokens` };
 			for (let i = 0; i < raw.length; i++) {
-				const token = parseToken(raw[i], `${field}[${i}]`);
+				const token = parseToken(raw[i], field, i);
 				if (typeof token === 'string') return { ok: false, problem: token };
 				lists[key].push(token);
 			}
@@ -123,26 +123,28 @@ function compare(summary: Record<string, unknown>, key: string, fromLists: numbe
 	}
 }
 
-function parseToken(raw: unknown, field: string): PaycodeToken | string {
-	if (!isObject(raw)) return `"${field}" is ${describeJsonType(raw)}, expected a token object`;
+/** One token, or what is wrong with it. `list[index]` names it in a message (built only then). */
+function parseToken(raw: unknown, list: string, index: number): PaycodeToken | string {
+	const field = () => `${list}[${index}]`;
+	if (!isObject(raw)) return `"${field()}" is ${describeJsonType(raw)}, expected a token object`;
 	const amountKobo = toNonNegativeInteger(raw.amount);
 	if (amountKobo === undefined) {
-		return `"${field}.amount" is not a whole number of kobo (${preview(raw.amount)})`;
+		return `"${field()}.amount" is not a whole number of kobo (${preview(raw.amount)})`;
 	}
 	let surchargeKobo = 0;
 	if (raw.surcharge !== undefined && raw.surcharge !== null && raw.surcharge !== '') {
 		const surcharge = toNonNegativeInteger(raw.surcharge);
-		if (surcharge === undefined) return `"${field}.surcharge" is not a whole number of kobo (${preview(raw.surcharge)})`;
+		if (surcharge === undefined) return `"${field()}.surcharge" is not a whole number of kobo (${preview(raw.surcharge)})`;
 		surchargeKobo = surcharge;
 	}
 	const beneficiary = raw.beneficiaryNumber;
 	if (typeof beneficiary !== 'string' && typeof beneficiary !== 'number') {
-		return `"${field}.beneficiaryNumber" is ${describeJsonType(beneficiary)}, expected a phone number`;
+		return `"${field()}.beneficiaryNumber" is ${describeJsonType(beneficiary)}, expected a phone number`;
 	}
 	const pin = raw.oneTimePin;
 	// The PIN's value never goes into a message: only its type.
 	if (typeof pin !== 'string' && typeof pin !== 'number') {
-		return `"${field}.oneTimePin" is ${describeJsonType(pin)}, expected a PIN`;
+		return `"${field()}.oneTimePin" is ${describeJsonType(pin)}, expected a PIN`;
 	}
 	return { beneficiaryNumber: String(beneficiary), amountKobo, surchargeKobo, oneTimePin: String(pin) };
 }
@@ -179,6 +181,13 @@ export interface RouteOptions {
 	frontEndPartnerId: string;
 	/** The batch size submitted at generation, when known. */
 	expectedCount?: number;
+	/**
+	 * Whether each token's item (One Item per Token) also carries the batch's `summary`, as versions
+	 * 1 and 1.1 of the node always did. From 1.2 it does not by default: the summary describes the
+	 * batch, not the token, and n8n writes it out again for every item wherever it serialises a run
+	 * as JSON. One Item per Batch and the Pending item always carry it. Unset means true.
+	 */
+	batchSummary?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -215,11 +224,23 @@ function tokenJson(token: PaycodeToken, pins: PinMode): Json {
 	return { beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY };
 }
 
-/** One item per token, with the batch's reference, partner and summary (shared, not copied). */
-function tokenItem(head: { batchReference: string; frontEndPartnerId: string }, status: string, token: PaycodeToken, pins: PinMode, summary: Json): Json {
+/**
+ * One item per token, with the batch's reference and partner, and the batch's summary (shared, not
+ * copied) unless it is left out. Fixed-shape literals, one per case, as in tokenJson.
+ */
+function tokenItem(head: { batchReference: string; frontEndPartnerId: string }, status: string, token: PaycodeToken, pins: PinMode, summary: Json | undefined): Json {
 	const { batchReference, frontEndPartnerId } = head;
 	const { beneficiaryNumber, amountKobo, surchargeKobo } = token;
 	const amountNaira = koboToNaira(amountKobo);
+	if (summary === undefined) {
+		if (pins === 'include') {
+			return { batchReference, frontEndPartnerId, status, beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY, oneTimePin: token.oneTimePin };
+		}
+		if (pins === 'mask') {
+			return { batchReference, frontEndPartnerId, status, beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY, oneTimePin: MASKED_PIN };
+		}
+		return { batchReference, frontEndPartnerId, status, beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY };
+	}
 	if (pins === 'include') {
 		return { batchReference, frontEndPartnerId, status, beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY, oneTimePin: token.oneTimePin, summary };
 	}
@@ -291,9 +312,10 @@ export function routeBatch(batch: BatchStatus, options: RouteOptions, filter: Ch
 			outputs[output].push(item);
 			continue;
 		}
+		const perItemSummary = options.batchSummary === false ? undefined : summary;
 		const items: Json[] = new Array(tokens.length);
 		for (let i = 0; i < tokens.length; i++) {
-			const item = tokenItem(head, status, tokens[i], options.pins, summary);
+			const item = tokenItem(head, status, tokens[i], options.pins, perItemSummary);
 			if (warnings) item.warnings = warnings;
 			items[i] = item;
 		}

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, UsableAsToolDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription, UsableAsToolDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { Deferred, Routed } from '../shared/batch';
@@ -20,7 +20,8 @@ export class SurepassStamp implements INodeType {
 		name: 'surepassStamp',
 		icon: { light: 'file:surepass.svg', dark: 'file:surepass.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ "Get Summary: " + ($parameter["output"] === "perOrder" ? "one item per order" : "one item per stamp") }}',
 		description: 'Check a Surepass bulk e-stamp order and route its stamps to Pending, Available and Failed',
 		defaults: { name: 'Surepass Stamp' },
@@ -76,7 +77,7 @@ export class SurepassStamp implements INodeType {
 					{
 						name: 'One Item per Stamp',
 						value: 'perStamp',
-						description: 'Every stamp is its own item in its branch, with the order ID and counts',
+						description: 'Every stamp is its own item in its branch, with the order ID and its status',
 					},
 					{
 						name: 'One Item per Order',
@@ -87,6 +88,7 @@ export class SurepassStamp implements INodeType {
 				default: 'perStamp',
 				description: 'How the stamps of an order are turned into items',
 			},
+			...orderTotalsProperties(),
 			onlyChangesProperty({ resource: ['bulkStampOrder'], operation: ['getSummary'] }, 'stamp'),
 			...waitProperties({ resource: ['bulkStampOrder'], operation: ['getSummary'] }, 'no stamp of the order is pending'),
 			{
@@ -105,6 +107,7 @@ export class SurepassStamp implements INodeType {
 		// As an AI tool, one answer describes every branch (see nodes/shared/tool.ts).
 		const tool = isToolExecution(this);
 		const mode = tool ? 'perOrder' : (this.getNodeParameter('output', 0, 'perStamp') as OutputMode);
+		const orderTotals = mode === 'perStamp' && (this.getNodeParameter('orderTotals', 0, this.getNode().typeVersion < 1.1) as boolean);
 		const routed = await runBatch(
 			tool ? toolContext(this) : this,
 			{ credentialType: SUREPASS_CREDENTIAL, credentialLabel: 'Surepass API', outputCount: STAMP_BRANCHES.length, failedOutput: FAILED_OUTPUT },
@@ -131,7 +134,7 @@ export class SurepassStamp implements INodeType {
 				const outcome = poll.result;
 				if (!outcome.ok) throw toNodeApiError(ctx.getNode(), outcome.failure, itemIndex);
 				const route = (filter?: ChangeFilter) => {
-					const outputs = routeSummary(outcome.summary, mode, filter);
+					const outputs = routeSummary(outcome.summary, { mode, orderTotals }, filter);
 					if (poll.timedOut) markTimedOut(outputs[0], poll, wait);
 					return toRouted(outputs, itemIndex);
 				};
@@ -150,4 +153,33 @@ export class SurepassStamp implements INodeType {
 			requested: (itemIndex) => requestedText(this, 'bulkOrderId', itemIndex),
 		});
 	}
+}
+
+/**
+ * "Include Order Totals": whether each stamp's item also carries the order's quantity and counts per
+ * branch. Version 1 always added them; from 1.1 they are off by default (see StampRoute in
+ * summary.ts). A workflow saved with version 1 keeps its behaviour.
+ */
+function orderTotalsProperties(): INodeProperties[] {
+	const show = { resource: ['bulkStampOrder'], operation: ['getSummary'], output: ['perStamp'] };
+	const description =
+		"Whether each stamp's item also carries the order's quantity, pendingCount, availableCount and failedCount. Off keeps big orders light in n8n's execution history; One Item per Order always has them.";
+	return [
+		{
+			displayName: 'Include Order Totals',
+			name: 'orderTotals',
+			type: 'boolean',
+			default: true,
+			displayOptions: { show: { ...show, '@version': [{ _cnd: { lt: 1.1 } }] }, hide: { '@tool': [true] } },
+			description,
+		},
+		{
+			displayName: 'Include Order Totals',
+			name: 'orderTotals',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 1.1 } }] }, hide: { '@tool': [true] } },
+			description,
+		},
+	];
 }

@@ -210,6 +210,14 @@ export function isOrderComplete(summary: StampOrderSummary): boolean {
 
 export type OutputMode = 'perStamp' | 'perOrder';
 
+/**
+ * How an order becomes items. `orderTotals`: whether each stamp's item (One Item per Stamp) also
+ * carries the order's `quantity` and counts per branch, as version 1 of the node always did. From
+ * version 1.1 it does not by default: those numbers describe the order, not the stamp, and repeated
+ * on 100,000 items they doubled what n8n saves of a run. One Item per Order always carries them.
+ */
+export type StampRoute = { mode: OutputMode; orderTotals: boolean };
+
 export interface StampItem {
 	bulkOrderId: string;
 	stampId: string;
@@ -247,7 +255,7 @@ function unlistedKey(summary: StampOrderSummary): string | undefined {
  */
 export function routeSummary(
 	summary: StampOrderSummary,
-	mode: OutputMode,
+	{ mode, orderTotals }: StampRoute,
 	filter: ChangeFilter = ROUTE_EVERYTHING,
 ): Array<Array<Record<string, unknown>>> {
 	const [pending, available, failed] = summary.branches;
@@ -275,17 +283,21 @@ export function routeSummary(
 			if (warnings) item.warnings = warnings;
 			return [item];
 		}
+		// Fixed-shape literals: this runs once per stamp (100,000 in a large order).
+		const { bulkOrderId } = summary;
 		const items: Array<Record<string, unknown>> = new Array(stampIds.length);
 		for (let i = 0; i < stampIds.length; i++) {
-			const item: Record<string, unknown> = {
-				bulkOrderId: summary.bulkOrderId,
-				stampId: stampIds[i],
-				status,
-				quantity: summary.quantity,
-				pendingCount: counts.pendingCount,
-				availableCount: counts.availableCount,
-				failedCount: counts.failedCount,
-			};
+			const item: Record<string, unknown> = orderTotals
+				? {
+						bulkOrderId,
+						stampId: stampIds[i],
+						status,
+						quantity: summary.quantity,
+						pendingCount: counts.pendingCount,
+						availableCount: counts.availableCount,
+						failedCount: counts.failedCount,
+					}
+				: { bulkOrderId, stampId: stampIds[i], status };
 			if (warnings) item.warnings = warnings;
 			items[i] = item;
 		}

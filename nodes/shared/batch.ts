@@ -176,11 +176,12 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 
 /** Wraps each output's JSON into items that point back at their input item. */
 export function toRouted(outputs: Array<Array<Record<string, unknown>>>, itemIndex: number): Routed {
+	// One pairedItem object for all the items of one input item: n8n only reads it (and replaces,
+	// never edits, an item's pairedItem), and n8n saves a shared object once in execution data.
+	const pairedItem = { item: itemIndex };
 	return outputs.map((items) => {
 		const data: INodeExecutionData[] = new Array(items.length);
-		for (let i = 0; i < items.length; i++) {
-			data[i] = { json: items[i] as INodeExecutionData['json'], pairedItem: { item: itemIndex } };
-		}
+		for (let i = 0; i < items.length; i++) data[i] = { json: items[i] as INodeExecutionData['json'], pairedItem };
 		return data;
 	});
 }

@@ -86,6 +86,39 @@ describe('Interswitch Paycode through the n8n engine', () => {
 		expect(tokenRequest.params).toMatchObject({ grant_type: 'client_credentials', clientId: 'IKIA-EMULATOR-CLIENT' });
 	});
 
+	test('version 1.2: token items leave the batch summary out (PINs masked), Include Batch Summary puts it back', async () => {
+		const runVersion = async (parameters: Record<string, unknown>) => {
+			const workflow = singleNodeWorkflow({
+				type: 'interswitchPaycode',
+				typeVersion: 1.2,
+				credentialType: 'interswitchPaycodeApi',
+				name: 'Interswitch Paycode',
+				parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: '={{ $json.referenceId }}', ...parameters },
+				items: [{ referenceId: '123456' }, { referenceId: 'GEN-IN-PROGRESS' }],
+			});
+			const result = await harness.run(workflow, { credentials: { interswitchPaycodeApi: emulator.interswitchCredential() as never } });
+			expect(result.error).toBeUndefined();
+			return itemsOf(result.outputs('Interswitch Paycode'));
+		};
+		const lean = await runVersion({});
+		expect(lean[1].slice(0, 10)).toEqual(
+			SEED_TOKENS.map((token) => {
+				const { json, pairedItem } = seedToken(token, '****');
+				const { summary, ...rest } = json;
+				void summary;
+				return { json: rest, pairedItem };
+			}),
+		);
+		expect(lean[1].slice(10).map((item) => [item.json.batchReference, item.json.summary, item.pairedItem])).toEqual([
+			['GEN-IN-PROGRESS', undefined, { item: 1 }],
+			['GEN-IN-PROGRESS', undefined, { item: 1 }],
+			['GEN-IN-PROGRESS', undefined, { item: 1 }],
+		]);
+		const withSummary = await runVersion({ batchSummary: true });
+		expect(withSummary[1].slice(0, 10)).toEqual(SEED_TOKENS.map((token) => seedToken(token, '****')));
+		expect(withSummary[1][10].json.summary).toMatchObject({ numberOfSuccessful: 3, numberOfFailed: 0 });
+	});
+
 	test('one item per batch: the list with totals, per non-empty branch', async () => {
 		const { branches } = await run([{ referenceId: '123456' }], { output: 'perBatch' });
 		expect(branches).toEqual([

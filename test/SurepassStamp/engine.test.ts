@@ -71,6 +71,33 @@ describe('Surepass Stamp through the n8n engine', () => {
 		expect(JSON.parse(request.body)).toEqual({ client_id: SEED_ORDER });
 	});
 
+	test('version 1.1: each stamp item holds the order, the stamp and its status; Include Order Totals adds the counts', async () => {
+		const id = 'bulk_stamp_v2_demoMixed00001';
+		const runVersion = async (parameters: Record<string, unknown>) => {
+			const workflow = singleNodeWorkflow({
+				type: 'surepassStamp',
+				typeVersion: 1.1,
+				credentialType: 'surepassApi',
+				name: 'Surepass Stamp',
+				parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.orderId }}', ...parameters },
+				items: [{ orderId: id }, { orderId: SEED_ORDER }],
+			});
+			const result = await harness.run(workflow, { credentials: { surepassApi: emulator.surepassCredential() as never } });
+			expect(result.error).toBeUndefined();
+			return itemsOf(result.outputs('Surepass Stamp'));
+		};
+		const lean = await runVersion({});
+		expect(lean.map((branch) => branch.length)).toEqual([1, 5, 2]);
+		expect(lean[2]).toEqual([
+			{ json: { bulkOrderId: id, stampId: expect.stringMatching(/^stamp_v2_/), status: 'failed' }, pairedItem: { item: 0 } },
+			{ json: { bulkOrderId: id, stampId: expect.stringMatching(/^stamp_v2_/), status: 'failed' }, pairedItem: { item: 0 } },
+		]);
+		expect(lean[1][4]).toEqual({ json: { bulkOrderId: SEED_ORDER, stampId: 'stamp_v2_mIaLighXQDcmgcijVceD', status: 'available' }, pairedItem: { item: 1 } });
+		const withTotals = await runVersion({ orderTotals: true });
+		expect(withTotals[2][0].json).toEqual({ ...lean[2][0].json, quantity: 6, ...counts(1, 3, 2) });
+		expect(withTotals[1][4].json).toEqual({ ...lean[1][4].json, quantity: 2, ...counts(0, 2, 0) });
+	});
+
 	test('one item per stamp across all three branches, in the vendor order', async () => {
 		const { branches } = await run([{ orderId: 'bulk_stamp_v2_demoMixed00001' }]);
 		const id = 'bulk_stamp_v2_demoMixed00001';

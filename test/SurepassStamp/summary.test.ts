@@ -106,7 +106,7 @@ describe('parseStampOrderSummary tolerance', () => {
 
 describe('routeSummary', () => {
 	test('per stamp: one item per stamp in its branch, with the order and the three counts', () => {
-		expect(routeSummary(parsed(seedSample.data), 'perStamp')).toEqual([
+		expect(routeSummary(parsed(seedSample.data), { mode: 'perStamp', orderTotals: true })).toEqual([
 			[],
 			[
 				{ bulkOrderId: SEED_ID, stampId: 'stamp_v2_ltIyIpbNoVxnclqhEVey', status: 'available', quantity: 2, pendingCount: 0, availableCount: 2, failedCount: 0 },
@@ -116,8 +116,20 @@ describe('routeSummary', () => {
 		]);
 	});
 
-	test('per order: one item for each non-empty branch', () => {
-		expect(routeSummary(parsed(seedSample.data), 'perOrder')).toEqual([
+	test('per stamp without order totals (the default from version 1.1): the order, the stamp and its status', () => {
+		const outputs = routeSummary(parsed(seedSample.data), { mode: 'perStamp', orderTotals: false });
+		expect(outputs).toEqual([
+			[],
+			[
+				{ bulkOrderId: SEED_ID, stampId: 'stamp_v2_ltIyIpbNoVxnclqhEVey', status: 'available' },
+				{ bulkOrderId: SEED_ID, stampId: 'stamp_v2_mIaLighXQDcmgcijVceD', status: 'available' },
+			],
+			[],
+		]);
+	});
+
+	test('per order: one item for each non-empty branch, with the totals whatever orderTotals says', () => {
+		expect(routeSummary(parsed(seedSample.data), { mode: 'perOrder', orderTotals: false })).toEqual([
 			[],
 			[
 				{
@@ -136,7 +148,7 @@ describe('routeSummary', () => {
 	});
 
 	test('stamps counted in quantity but not listed become one Pending item', () => {
-		const outputs = routeSummary(parsed({ client_id: SEED_ID, quantity: 3, summary: { available: { count: 1, stamps: ['stamp_v2_a'] } } }), 'perStamp');
+		const outputs = routeSummary(parsed({ client_id: SEED_ID, quantity: 3, summary: { available: { count: 1, stamps: ['stamp_v2_a'] } } }), { mode: 'perStamp', orderTotals: false });
 		expect(outputs[0]).toEqual([
 			{
 				bulkOrderId: SEED_ID,
