@@ -7,11 +7,22 @@ import { SurepassStamp } from '../nodes/SurepassStamp/SurepassStamp.node';
 import { forgetRenewals } from '../nodes/shared/renewal';
 import { createEmulator } from './emulator';
 import { createHarness } from './harness/engine';
+import { singleNodeWorkflow } from './harness/workflows';
 
 export const harness = createHarness({
 	nodeTypes: { surepassStamp: new SurepassStamp(), interswitchPaycode: new InterswitchPaycode() },
 	credentialTypes: [new SurepassApi(), new InterswitchPaycodeApi()],
 });
+
+/**
+ * Runs one node of this package on `items` through the engine, expects no workflow error, and
+ * returns its branches as JSON and pairedItem (see itemsOf).
+ */
+export async function runNodeOnce(spec: Parameters<typeof singleNodeWorkflow>[0], credentials: Record<string, unknown>) {
+	const result = await harness.run(singleNodeWorkflow(spec), { credentials: credentials as never });
+	expect(result.error).toBeUndefined();
+	return itemsOf(result.outputs(spec.name ?? 'Node'));
+}
 
 /**
  * An emulator for the tests of one file, on a fresh server (a new port) for every test. After each

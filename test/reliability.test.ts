@@ -255,14 +255,27 @@ describe('7. token renewal stampede', () => {
 		const earlier = await paycode({ items: [{ ref: '123456' }] });
 		const stored = { ...earlier.credentialsHelper.store.interswitchPaycodeApi };
 		emulator.resetStats();
-		// The first 50 requests are held until all 50 are in flight; then the token's lifetime ends
-		// (as if time had passed), so each item's next request finds it expired.
+		// The first 50 requests are held until all 50 are in flight; then the clock moves past the
+		// token's usable life (it is renewed 30 s before Passport's expiry, so the status endpoint still
+		// accepts it), and each item's next request finds it expired. The node decrypts the credential
+		// once per run, so only the passing of time, as in a real run, can expire it.
 		const gate = emulator.gather(50, { route: 'interswitch' });
+		const realNow = Date.now.bind(Date);
+		const expiredFrom = Number(stored.validUntil) + 1000;
 		let seen = 0;
 		emulator.beforeRoute = (req) => {
-			if (req.route !== 'passport' && ++seen === 50) stored.validUntil = Date.now() - 1;
+			if (req.route !== 'passport' && ++seen === 50) {
+				const shift = expiredFrom - realNow();
+				jest.spyOn(Date, 'now').mockImplementation(() => realNow() + shift);
+			}
 		};
-		const result = await paycode({ items: Array.from({ length: 100 }, () => ({ ref: '123456' })), credential: stored, options: { maxConcurrency: 50 } });
+		let result: Awaited<ReturnType<typeof paycode>>;
+		try {
+			result = await paycode({ items: Array.from({ length: 100 }, () => ({ ref: '123456' })), credential: stored, options: { maxConcurrency: 50 } });
+		} finally {
+			jest.restoreAllMocks();
+		}
+		expect(Date.now()).toBeLessThan(expiredFrom);
 		expect(gate.gathered).toBe(true);
 		expect(result.outputs('Node')[1]).toHaveLength(100);
 		expect(emulator.requestsTo('passport')).toHaveLength(1);

@@ -6,6 +6,7 @@ import { checkIdentifier, idParameter, runBatch, toRouted } from '../shared/batc
 import type { ChangeFilter } from '../shared/changes';
 import { changesOptions, onlyChangesProperty, stateKey } from '../shared/changes';
 import { toNodeApiError } from '../shared/errors';
+import { offFromVersion } from '../shared/versions';
 import { markTimedOut, pollUntilDone, waitProperties } from '../shared/poll';
 import { requestSettingsOptions } from '../shared/settings';
 import { isToolExecution, requestedText, toolContext, toolResult } from '../shared/tool';
@@ -161,7 +162,17 @@ export class InterswitchPaycode implements INodeType {
 		const batchSummary = mode === 'perBatch' || (this.getNodeParameter('batchSummary', 0, this.getNode().typeVersion < 1.2) as boolean);
 		const routed = await runBatch(
 			tool ? toolContext(this) : this,
-			{ credentialType: PAYCODE_CREDENTIAL, credentialLabel: 'Interswitch Paycode API', outputCount: TOKEN_BRANCHES.length, failedOutput: FAILED_OUTPUT },
+			{
+				credentialType: PAYCODE_CREDENTIAL,
+				credentialLabel: 'Interswitch Paycode API',
+				outputCount: TOKEN_BRANCHES.length,
+				failedOutput: FAILED_OUTPUT,
+				itemParameters: [
+					['referenceId', ''],
+					['frontEndPartnerId', ''],
+					['expectedTokenCount', 0],
+				],
+			},
 			async ({ itemIndex, ctx, credentials, settings, wait, changes, secrets, fail }): Promise<Routed | Deferred> => {
 				const base = contextUrl(credentials);
 				if (!base.ok) throw fail(base.problem, 'Fix the Context URL in the Interswitch Paycode API credential.');
@@ -209,11 +220,11 @@ export class InterswitchPaycode implements INodeType {
 				const request = statusRequest(base.url, referenceId, frontEndPartnerId);
 				const query = { referenceId, frontEndPartnerId };
 				const check = async () => {
-					const outcome = interpretStatus(await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, { secrets }), query, base.url);
+					const outcome = interpretStatus(await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, { secrets, credentials }), query, base.url);
 					if (outcome.ok || !outcome.tokenRejected) return outcome;
 					// The token was refused though it had not expired (revoked, or issued for another
 					// environment): ask n8n to renew it once and try again.
-					const retry = await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, { secrets, renewCredentialOn401: true });
+					const retry = await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, { secrets, credentials, renewCredentialOn401: true });
 					return interpretStatus(retry, query, base.url);
 				};
 				const poll = await pollUntilDone(ctx, wait, check, (outcome) =>
@@ -302,25 +313,14 @@ function oneTimePinProperties(): INodeProperties[] {
  * saved with an earlier version keeps its behaviour.
  */
 function batchSummaryProperties(): INodeProperties[] {
-	const show = { resource: ['bulkTokenBatch'], operation: ['getStatus'], output: ['perToken'] };
-	const description =
-		"Whether each token's item also carries the batch's summary (counts and totals of both lists). Off keeps big batches light in n8n's execution history; One Item per Batch and Pending always have it.";
-	return [
+	return offFromVersion(
 		{
 			displayName: 'Include Batch Summary',
 			name: 'batchSummary',
-			type: 'boolean',
-			default: true,
-			displayOptions: { show: { ...show, '@version': [{ _cnd: { lt: 1.2 } }] }, hide: { '@tool': [true] } },
-			description,
+			description:
+				"Whether each token's item also carries the batch's summary (counts and totals of both lists). Off keeps big batches light in n8n's execution history; One Item per Batch and Pending always have it.",
 		},
-		{
-			displayName: 'Include Batch Summary',
-			name: 'batchSummary',
-			type: 'boolean',
-			default: false,
-			displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 1.2 } }] }, hide: { '@tool': [true] } },
-			description,
-		},
-	];
+		{ resource: ['bulkTokenBatch'], operation: ['getStatus'], output: ['perToken'] },
+		1.2,
+	);
 }

@@ -6,6 +6,7 @@ import { idParameter, runBatch, toRouted } from '../shared/batch';
 import type { ChangeFilter } from '../shared/changes';
 import { changesOptions, onlyChangesProperty } from '../shared/changes';
 import { toNodeApiError } from '../shared/errors';
+import { offFromVersion } from '../shared/versions';
 import { markTimedOut, pollUntilDone, waitProperties } from '../shared/poll';
 import { requestSettingsOptions } from '../shared/settings';
 import { isToolExecution, requestedText, toolContext, toolResult } from '../shared/tool';
@@ -110,7 +111,13 @@ export class SurepassStamp implements INodeType {
 		const orderTotals = mode === 'perStamp' && (this.getNodeParameter('orderTotals', 0, this.getNode().typeVersion < 1.1) as boolean);
 		const routed = await runBatch(
 			tool ? toolContext(this) : this,
-			{ credentialType: SUREPASS_CREDENTIAL, credentialLabel: 'Surepass API', outputCount: STAMP_BRANCHES.length, failedOutput: FAILED_OUTPUT },
+			{
+				credentialType: SUREPASS_CREDENTIAL,
+				credentialLabel: 'Surepass API',
+				outputCount: STAMP_BRANCHES.length,
+				failedOutput: FAILED_OUTPUT,
+				itemParameters: [['bulkOrderId', '']],
+			},
 			async ({ itemIndex, ctx, credentials, settings, wait, changes, secrets, fail }): Promise<Routed | Deferred> => {
 				const base = surepassBaseUrl(credentials);
 				if (!base.ok) throw fail(base.problem, 'Fix the Base URL in the Surepass API credential.');
@@ -124,7 +131,7 @@ export class SurepassStamp implements INodeType {
 					);
 				}
 				const request = summaryRequest(base.url, bulkOrderId);
-				const send = { secrets, statusOf: envelopeStatus };
+				const send = { secrets, statusOf: envelopeStatus, credentials };
 				const poll = await pollUntilDone(
 					ctx,
 					wait,
@@ -161,25 +168,14 @@ export class SurepassStamp implements INodeType {
  * summary.ts). A workflow saved with version 1 keeps its behaviour.
  */
 function orderTotalsProperties(): INodeProperties[] {
-	const show = { resource: ['bulkStampOrder'], operation: ['getSummary'], output: ['perStamp'] };
-	const description =
-		"Whether each stamp's item also carries the order's quantity, pendingCount, availableCount and failedCount. Off keeps big orders light in n8n's execution history; One Item per Order always has them.";
-	return [
+	return offFromVersion(
 		{
 			displayName: 'Include Order Totals',
 			name: 'orderTotals',
-			type: 'boolean',
-			default: true,
-			displayOptions: { show: { ...show, '@version': [{ _cnd: { lt: 1.1 } }] }, hide: { '@tool': [true] } },
-			description,
+			description:
+				"Whether each stamp's item also carries the order's quantity, pendingCount, availableCount and failedCount. Off keeps big orders light in n8n's execution history; One Item per Order always has them.",
 		},
-		{
-			displayName: 'Include Order Totals',
-			name: 'orderTotals',
-			type: 'boolean',
-			default: false,
-			displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 1.1 } }] }, hide: { '@tool': [true] } },
-			description,
-		},
-	];
+		{ resource: ['bulkStampOrder'], operation: ['getSummary'], output: ['perStamp'] },
+		1.1,
+	);
 }

@@ -1,6 +1,7 @@
 /**
  * The one door for HTTP. Every vendor call goes through `sendWithRetry`, which
- * - authenticates through the credential (`httpRequestWithAuthentication`): no header is set by hand;
+ * - authenticates through the credential (`httpRequestWithAuthentication`, with the credential decrypted
+ *   once per run): no header is set by hand;
  * - bounds every attempt by a total deadline, whatever happens inside it: a server that trickles a
  *   body forever, or a token endpoint that never answers while the credential renews its token,
  *   cannot hold the workflow past the Timeout, and a cancelled execution stops at once;
@@ -18,7 +19,7 @@
  * cancel signal, identical concurrent token requests share one request to the token endpoint, and
  * every token issued is remembered for redaction.
  */
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IAdditionalCredentialOptions, ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { operationError } from './errors';
@@ -130,6 +131,13 @@ export interface SendOptions {
 	statusOf?: (response: HttpResponse) => number;
 	/** Where secrets seen on the wire (the credential's Authorization, issued tokens) are collected. */
 	secrets?: RunSecrets;
+	/**
+	 * The node's credential, decrypted once for the whole run. Without it n8n reads and decrypts the
+	 * credential from its database for every request: in n8n 2.41.1 with SQLite that kept 1,000
+	 * requests at 200 ms latency 20% above N × latency ÷ concurrency. n8n renews a token into this
+	 * object (preAuthentication's result is assigned to it), so a renewal serves every later request.
+	 */
+	credentials?: ICredentialDataDecryptedObject;
 }
 
 export async function sendWithRetry(
@@ -213,7 +221,7 @@ async function sendOnce(
 	};
 	try {
 		const first = await Promise.race([
-			exchange(ctx, scoped, credentialType, options, policy, attempt, state).then((result) => ({ result })),
+			exchange(ctx, scoped, credentialType, options, policy, attempt, state, sendOptions.credentials).then((result) => ({ result })),
 			deadline.settled.then(() => undefined),
 		]);
 		// The exchange ends first (its result, or the NodeOperationError it throws for a request
@@ -278,6 +286,13 @@ function watchDeadline(timeoutMs: number, attempt: AbortController, cancelSignal
 	return state;
 }
 
+/** The credential already decrypted, as httpRequestWithAuthentication takes it; n8n reads it itself otherwise. */
+function decrypted(ctx: IExecuteFunctions, credentialType: string, credentials: ICredentialDataDecryptedObject | undefined): IAdditionalCredentialOptions | undefined {
+	const reference = ctx.getNode().credentials?.[credentialType];
+	if (!credentials || !reference?.id) return undefined;
+	return { credentialsDecrypted: { id: reference.id, name: reference.name, type: credentialType, data: credentials } };
+}
+
 async function exchange(
 	ctx: IExecuteFunctions,
 	scoped: IExecuteFunctions,
@@ -286,6 +301,7 @@ async function exchange(
 	policy: RetryPolicy,
 	attempt: number,
 	state: AttemptState,
+	credentials: ICredentialDataDecryptedObject | undefined,
 ): Promise<SendResult> {
 	const failure = (reason: FailureReason, code: string, detail: string): NetworkFailure => ({
 		kind: 'network',
@@ -298,7 +314,7 @@ async function exchange(
 	});
 	let raw: RawFullResponse;
 	try {
-		raw = (await ctx.helpers.httpRequestWithAuthentication.call(scoped, credentialType, options)) as RawFullResponse;
+		raw = (await ctx.helpers.httpRequestWithAuthentication.call(scoped, credentialType, options, decrypted(ctx, credentialType, credentials))) as RawFullResponse;
 	} catch (error) {
 		const answered = responseFromError(error);
 		if (!answered) return classify(ctx, error, failure);

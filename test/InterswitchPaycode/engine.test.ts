@@ -1,6 +1,6 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { harness, itemsOf, useEmulator } from '../helpers';
+import { harness, itemsOf, runNodeOnce, useEmulator } from '../helpers';
 import { singleNodeWorkflow } from '../harness/workflows';
 
 const emulator = useEmulator();
@@ -87,19 +87,11 @@ describe('Interswitch Paycode through the n8n engine', () => {
 	});
 
 	test('version 1.2: token items leave the batch summary out (PINs masked), Include Batch Summary puts it back', async () => {
-		const runVersion = async (parameters: Record<string, unknown>) => {
-			const workflow = singleNodeWorkflow({
-				type: 'interswitchPaycode',
-				typeVersion: 1.2,
-				credentialType: 'interswitchPaycodeApi',
-				name: 'Interswitch Paycode',
-				parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: '={{ $json.referenceId }}', ...parameters },
-				items: [{ referenceId: '123456' }, { referenceId: 'GEN-IN-PROGRESS' }],
-			});
-			const result = await harness.run(workflow, { credentials: { interswitchPaycodeApi: emulator.interswitchCredential() as never } });
-			expect(result.error).toBeUndefined();
-			return itemsOf(result.outputs('Interswitch Paycode'));
-		};
+		const runVersion = async (parameters: Record<string, unknown>) =>
+			await runNodeOnce(
+				{ type: 'interswitchPaycode', typeVersion: 1.2, credentialType: 'interswitchPaycodeApi', name: 'Interswitch Paycode', items: [{ referenceId: '123456' }, { referenceId: 'GEN-IN-PROGRESS' }], parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: '={{ $json.referenceId }}', ...parameters } },
+				{ interswitchPaycodeApi: emulator.interswitchCredential() },
+			);
 		const lean = await runVersion({});
 		expect(lean[1].slice(0, 10)).toEqual(
 			SEED_TOKENS.map((token) => {

@@ -1,4 +1,5 @@
-import { harness, itemsOf, useEmulator } from '../helpers';
+import { harness, itemsOf, runNodeOnce, useEmulator } from '../helpers';
+import { CredentialsHelper } from '../harness/engine';
 import { singleNodeWorkflow } from '../harness/workflows';
 
 const emulator = useEmulator();
@@ -73,19 +74,11 @@ describe('Surepass Stamp through the n8n engine', () => {
 
 	test('version 1.1: each stamp item holds the order, the stamp and its status; Include Order Totals adds the counts', async () => {
 		const id = 'bulk_stamp_v2_demoMixed00001';
-		const runVersion = async (parameters: Record<string, unknown>) => {
-			const workflow = singleNodeWorkflow({
-				type: 'surepassStamp',
-				typeVersion: 1.1,
-				credentialType: 'surepassApi',
-				name: 'Surepass Stamp',
-				parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.orderId }}', ...parameters },
-				items: [{ orderId: id }, { orderId: SEED_ORDER }],
-			});
-			const result = await harness.run(workflow, { credentials: { surepassApi: emulator.surepassCredential() as never } });
-			expect(result.error).toBeUndefined();
-			return itemsOf(result.outputs('Surepass Stamp'));
-		};
+		const runVersion = async (parameters: Record<string, unknown>) =>
+			await runNodeOnce(
+				{ type: 'surepassStamp', typeVersion: 1.1, credentialType: 'surepassApi', name: 'Surepass Stamp', items: [{ orderId: id }, { orderId: SEED_ORDER }], parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.orderId }}', ...parameters } },
+				{ surepassApi: emulator.surepassCredential() },
+			);
 		const lean = await runVersion({});
 		expect(lean.map((branch) => branch.length)).toEqual([1, 5, 2]);
 		expect(lean[2]).toEqual([
@@ -96,6 +89,39 @@ describe('Surepass Stamp through the n8n engine', () => {
 		const withTotals = await runVersion({ orderTotals: true });
 		expect(withTotals[2][0].json).toEqual({ ...lean[2][0].json, quantity: 6, ...counts(1, 3, 2) });
 		expect(withTotals[1][4].json).toEqual({ ...lean[1][4].json, quantity: 2, ...counts(0, 2, 0) });
+	});
+
+	test('the credential is read from n8n once per run, not once per request', async () => {
+		const reads = jest.spyOn(CredentialsHelper.prototype, 'getDecrypted');
+		try {
+			const items = Array.from({ length: 20 }, (_, i) => ({ orderId: `bulk_stamp_v2_load_${i}` }));
+			const { branches, error } = await run(items);
+			expect(error).toBeUndefined();
+			expect(branches[1]).toHaveLength(20);
+			expect(emulator.requestsTo('surepass')).toHaveLength(20);
+			expect(reads).toHaveBeenCalledTimes(1);
+		} finally {
+			reads.mockRestore();
+		}
+	});
+
+	test('a mapped ID whose expression fails is that item\'s error, in its turn, whichever item it is', async () => {
+		// Items' parameters are evaluated ahead of their turn; an expression that throws still ends
+		// as exactly one error item for its own input item, and the others are routed.
+		const items = Array.from({ length: 8 }, (_, i) => ({ orderId: i === 5 ? 5 : `bulk_stamp_v2_load_${i}` }));
+		const result = await harness.run(
+			stampWorkflow(items, { bulkOrderId: "={{ $json.orderId === 5 ? $('No such node').first().json.id : $json.orderId }}", options: { retryDelayMs: 1, maxConcurrency: 2 } }, 'continueRegularOutput'),
+			{ credentials: { surepassApi: emulator.surepassCredential() as never } },
+		);
+		const [pending, available, failed] = itemsOf(result.outputs('Surepass Stamp'));
+		expect(pending).toEqual([]);
+		expect(available.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4, 6, 7].map((item) => ({ item })));
+		expect(failed).toEqual([{ json: { error: expect.stringMatching(/Referenced node doesn't exist/) }, pairedItem: { item: 5 } }]);
+		expect(emulator.requestsTo('surepass')).toHaveLength(7);
+		const stopped = await harness.run(stampWorkflow(items, { bulkOrderId: "={{ $json.orderId === 5 ? $('No such node').first().json.id : $json.orderId }}", options: { retryDelayMs: 1, maxConcurrency: 2 } }, 'stopWorkflow'), {
+			credentials: { surepassApi: emulator.surepassCredential() as never },
+		});
+		expect(String((stopped.error as { message?: string } | undefined)?.message)).toMatch(/Referenced node doesn't exist/);
 	});
 
 	test('one item per stamp across all three branches, in the vendor order', async () => {
