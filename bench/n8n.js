@@ -35,6 +35,7 @@ const { Processes, freePort } = require('../scripts/lib/processes');
 const { ownerSession, waitForExecution, webhookAnswering, activateWebhookWorkflow, webhookServed } = require('../scripts/lib/n8n-rest');
 const { createEmulator } = require('../test/emulator');
 const { printProfile } = require('./lib/cpuprofile');
+const { median, passportToken } = require('./lib/common');
 
 const RUNS = Number(process.env.BENCH_N8N_RUNS ?? 3);
 const ENTRIES = 100_000;
@@ -228,13 +229,6 @@ function cases(vendor) {
 	];
 }
 
-/** @param {number[]} values */
-function median(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /** The process's peak resident memory since the last reset, in bytes. */
 function peakRss(/** @type {number} */ pid) {
 	const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -254,12 +248,7 @@ async function main() {
 	const url = await emulator.start(0, '127.0.0.1');
 	const interswitch = emulator.interswitchCredential();
 	// The baseline's Bearer token, from Passport as a user's OAuth2 credential would get it.
-	const passport = await fetch(interswitch.passportTokenUrl, {
-		method: 'POST',
-		headers: { authorization: `Basic ${Buffer.from(`${interswitch.clientId}:${interswitch.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-		body: 'grant_type=client_credentials',
-	});
-	const { access_token: bearer } = /** @type {{ access_token: string }} */ (await passport.json());
+	const bearer = await passportToken(interswitch);
 	const vendor = { url, contextUrl: interswitch.contextUrl, surepassToken: emulator.surepassCredential().token, bearer };
 
 	const selected = cases(vendor).filter((c) => !only || only.includes(c.key));

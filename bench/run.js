@@ -16,6 +16,7 @@ buildIfNeeded();
 const { createHarness } = require('../test/harness/engine');
 const { singleNodeWorkflow } = require('../test/harness/workflows');
 const { loadPackage } = require('../scripts/package-types');
+const { median, passportToken } = require('./lib/common');
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const gc = /** @type {() => void} */ (/** @type {any} */ (globalThis).gc);
@@ -46,13 +47,6 @@ async function measure(/** @type {() => Promise<unknown>} */ fn) {
 	peak = Math.max(peak, process.memoryUsage().heapUsed);
 	void kept;
 	return { ms, peakMb: (peak - base) / 1024 / 1024 };
-}
-
-/** @param {number[]} values */
-function median(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Fetches a body from the emulator as a client would, to measure the floor on the identical bytes. */
@@ -111,16 +105,9 @@ async function main() {
 				}),
 			credentials: { interswitchPaycodeApi: interswitch },
 			body: async (/** @type {number} */ size) => {
-				const token = await fetchBody(interswitch.passportTokenUrl, {
-					method: 'POST',
-					headers: {
-						authorization: `Basic ${Buffer.from(`${interswitch.clientId}:${interswitch.clientSecret}`).toString('base64')}`,
-						'content-type': 'application/x-www-form-urlencoded',
-					},
-					body: 'grant_type=client_credentials',
-				});
+				const token = await passportToken(interswitch);
 				return await fetchBody(`${interswitch.contextUrl}/pwm/bulk/tokens/comprehensive/status?referenceId=large_${size}&frontEndPartner=455`, {
-					headers: { authorization: `Bearer ${JSON.parse(token).access_token}` },
+					headers: { authorization: `Bearer ${token}` },
 				});
 			},
 			floor: (/** @type {string} */ body) => {

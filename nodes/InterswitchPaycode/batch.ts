@@ -184,8 +184,8 @@ export interface RouteOptions {
 	/**
 	 * Whether each token's item (One Item per Token) also carries the batch's `summary`, as versions
 	 * 1 and 1.1 of the node always did. From 1.2 it does not by default: the summary describes the
-	 * batch, not the token, and n8n writes it out again for every item wherever it serialises a run
-	 * as JSON. One Item per Batch and the Pending item always carry it. Unset means true.
+	 * batch, not the token, and anything that serialises the items as plain JSON repeats it for every
+	 * token. One Item per Batch and the Pending item always carry it. Unset means true.
 	 */
 	batchSummary?: boolean;
 }

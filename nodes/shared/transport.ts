@@ -132,10 +132,9 @@ export interface SendOptions {
 	/** Where secrets seen on the wire (the credential's Authorization, issued tokens) are collected. */
 	secrets?: RunSecrets;
 	/**
-	 * The node's credential, decrypted once for the whole run. Without it n8n reads and decrypts the
-	 * credential from its database for every request: in n8n 2.41.1 with SQLite that kept 1,000
-	 * requests at 200 ms latency 20% above N × latency ÷ concurrency. n8n renews a token into this
-	 * object (preAuthentication's result is assigned to it), so a renewal serves every later request.
+	 * The node's credential, decrypted once for the whole run. Without it n8n reads the credential
+	 * from its database and decrypts it again for every request. n8n renews a token into this object
+	 * (preAuthentication's result is assigned to it), so a renewal serves every later request.
 	 */
 	credentials?: ICredentialDataDecryptedObject;
 }
