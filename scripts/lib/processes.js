@@ -18,20 +18,28 @@ function ensureDebianPackages(wanted) {
 	const missing = wanted.filter(({ program }) => !onPath(program));
 	if (missing.length === 0) return;
 	const packages = [...new Set(missing.map((entry) => entry.package))];
+	process.stdout.write(`- install ${packages.join(', ')} from Debian's packages (missing: ${missing.map((m) => m.program).join(', ')})\n`);
+	aptInstall(packages);
+	const still = missing.filter(({ program }) => !onPath(program));
+	if (still.length > 0) throw new Error(`installed ${packages.join(', ')}, yet ${still.map((m) => m.program).join(', ')} is still missing`);
+}
+
+/**
+ * `apt-get install` (with `reinstall`, `--reinstall`) of Debian packages, through sudo when not root.
+ * @param {string[]} packages @param {boolean} [reinstall]
+ */
+function aptInstall(packages, reinstall = false) {
 	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 	const prefix = asRoot ? [] : ['sudo', '-n'];
-	process.stdout.write(`- install ${packages.join(', ')} from Debian's packages (missing: ${missing.map((m) => m.program).join(', ')})\n`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	for (const args of [
 		['apt-get', 'update', '-qq'],
-		['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...packages],
+		['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...(reinstall ? ['--reinstall'] : []), ...packages],
 	]) {
 		const [command, ...rest] = [...prefix, ...args];
 		const result = spawnSync(command, rest, { stdio: ['ignore', 'ignore', 'inherit'], env });
 		if (result.status !== 0) throw new Error(`${args.join(' ')} failed (exit ${result.status}): install ${packages.join(', ')} by hand`);
 	}
-	const still = missing.filter(({ program }) => !onPath(program));
-	if (still.length > 0) throw new Error(`installed ${packages.join(', ')}, yet ${still.map((m) => m.program).join(', ')} is still missing`);
 }
 
 /** A program's full path, from an absolute path or the PATH; undefined when there is none. */
@@ -153,4 +161,4 @@ function tail(/** @type {string} */ file, lines = 20) {
 	}
 }
 
-module.exports = { Processes, ensureDebianPackages, onPath, freePort, sleep, tail };
+module.exports = { Processes, ensureDebianPackages, aptInstall, onPath, freePort, sleep, tail };
