@@ -14,13 +14,13 @@
 const http = require('node:http');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const { buildIfNeeded, root } = require('../scripts/build-if-needed');
+const { buildIfNeeded, root } = require('../scripts/lib/build-if-needed');
 
 const dist = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(root, 'dist');
 if (!process.env.BENCH_DIST) buildIfNeeded();
 const { createHarness } = require('../test/harness/engine');
 const { singleNodeWorkflow } = require('../test/harness/workflows');
-const { loadPackage } = require('../scripts/package-types');
+const { loadPackage } = require('../scripts/lib/package-types');
 const { createEmulator } = require('../test/emulator');
 
 const ORDER = 'bulk_stamp_v2_vomMHvHnecrlzTPRtyL';

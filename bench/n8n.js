@@ -30,7 +30,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { ensureN8n, installPackage, importEmulatorCredentials, n8nCli, startN8n, n8nDir, N8N_VERSION } = require('../scripts/n8n-env');
+const { ensureN8n, installPackage, importEmulatorCredentials, n8nCli, startN8n, n8nDir, N8N_VERSION } = require('../scripts/lib/n8n-env');
 const { Processes, freePort } = require('../scripts/lib/processes');
 const { ownerSession, waitForExecution, webhookAnswering, activateWebhookWorkflow, webhookServed } = require('../scripts/lib/n8n-rest');
 const { createEmulator } = require('../test/emulator');

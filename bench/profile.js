@@ -9,13 +9,13 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Session } = require('node:inspector/promises');
-const { buildIfNeeded, root } = require('../scripts/build-if-needed');
+const { buildIfNeeded, root } = require('../scripts/lib/build-if-needed');
 
 buildIfNeeded();
 const { createEmulator } = require('../test/emulator');
 const { createHarness } = require('../test/harness/engine');
 const { singleNodeWorkflow } = require('../test/harness/workflows');
-const { loadPackage } = require('../scripts/package-types');
+const { loadPackage } = require('../scripts/lib/package-types');
 const { printProfile } = require('./lib/cpuprofile');
 
 async function main() {

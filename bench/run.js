@@ -10,12 +10,12 @@ const { fork } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { buildIfNeeded, root } = require('../scripts/build-if-needed');
+const { buildIfNeeded, root } = require('../scripts/lib/build-if-needed');
 
 buildIfNeeded();
 const { createHarness } = require('../test/harness/engine');
 const { singleNodeWorkflow } = require('../test/harness/workflows');
-const { loadPackage } = require('../scripts/package-types');
+const { loadPackage } = require('../scripts/lib/package-types');
 const { median, passportToken } = require('./lib/common');
 
 const QUICK = process.env.BENCH_QUICK === '1';

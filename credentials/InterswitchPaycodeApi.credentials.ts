@@ -12,7 +12,7 @@ import type {
 import type { SignatureMethod } from '../nodes/shared/signature';
 import { signatureHeaders } from '../nodes/shared/signature';
 import { recentRenewal, rememberRenewal, renewalKey } from '../nodes/shared/renewal';
-import { TOKEN_ENDPOINT_PROPERTY } from '../nodes/shared/transport';
+import { TOKEN_ENDPOINT_PROPERTY } from '../nodes/shared/transport/types';
 import { checkBaseUrl, requestTarget, unsafeRequestUrl } from '../nodes/shared/url';
 
 export const SANDBOX_PASSPORT_TOKEN_URL = 'https://sandbox.interswitchng.com/passport/oauth/token';

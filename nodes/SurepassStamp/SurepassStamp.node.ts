@@ -1,19 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription, UsableAsToolDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, UsableAsToolDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import type { Deferred, Routed } from '../shared/batch';
-import { idParameter, runBatch, toRouted } from '../shared/batch';
-import type { ChangeFilter } from '../shared/changes';
-import { changesOptions, onlyChangesProperty } from '../shared/changes';
-import { toNodeApiError } from '../shared/errors';
-import { offFromVersion } from '../shared/versions';
-import { markTimedOut, pollUntilDone, waitProperties } from '../shared/poll';
-import { requestSettingsOptions } from '../shared/settings';
-import { isToolExecution, requestedText, toolContext, toolResult } from '../shared/tool';
-import { sendWithRetry } from '../shared/transport';
-import { envelopeStatus, interpretSummary, SUREPASS_CREDENTIAL, summaryRequest, surepassBaseUrl } from './api';
-import type { OutputMode } from './summary';
-import { checkBulkOrderId, FAILED_OUTPUT, isOrderComplete, routeSummary, STAMP_BRANCHES, stampChangeKeys } from './summary';
+import * as bulkStampOrder from './actions/bulkStampOrder';
+import { router } from './actions/router';
+import { STAMP_BRANCHES } from './summary';
 
 export class SurepassStamp implements INodeType {
 	description: INodeTypeDescription = {
@@ -41,141 +31,11 @@ export class SurepassStamp implements INodeType {
 				options: [{ name: 'Bulk Stamp Order', value: 'bulkStampOrder' }],
 				default: 'bulkStampOrder',
 			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['bulkStampOrder'] } },
-				options: [
-					{
-						name: 'Get Summary',
-						value: 'getSummary',
-						action: 'Get the status of every stamp in a bulk stamp order',
-						description: 'Get the status of every stamp in a bulk order and route each stamp by status',
-					},
-				],
-				default: 'getSummary',
-			},
-			{
-				displayName: 'Bulk Order ID',
-				name: 'bulkOrderId',
-				type: 'string',
-				required: true,
-				default: '',
-				placeholder: 'bulk_stamp_v2_vomMHvHnecrlzTPRtyL',
-				displayOptions: { show: { resource: ['bulkStampOrder'], operation: ['getSummary'] } },
-				description:
-					'The ID Surepass gave the bulk stamp order when it was created (its client_ID, starting with "bulk_stamp_v2_"). Map it from a previous node to check many orders at once: each input item is one order.',
-			},
-			{
-				displayName: 'Output',
-				name: 'output',
-				type: 'options',
-				// As a tool the node gives one answer with every branch (nodes/shared/tool.ts).
-				displayOptions: { show: { resource: ['bulkStampOrder'], operation: ['getSummary'] }, hide: { '@tool': [true] } },
-				options: [
-					{
-						name: 'One Item per Stamp',
-						value: 'perStamp',
-						description: 'Every stamp is its own item in its branch, with the order ID and its status',
-					},
-					{
-						name: 'One Item per Order',
-						value: 'perOrder',
-						description: 'Each branch that has stamps gets one item with the list of stamp IDs',
-					},
-				],
-				default: 'perStamp',
-				description: 'How the stamps of an order are turned into items',
-			},
-			...orderTotalsProperties(),
-			onlyChangesProperty({ resource: ['bulkStampOrder'], operation: ['getSummary'] }, 'stamp'),
-			...waitProperties({ resource: ['bulkStampOrder'], operation: ['getSummary'] }, 'no stamp of the order is pending'),
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				displayOptions: { show: { resource: ['bulkStampOrder'], operation: ['getSummary'] } },
-				options: [...changesOptions(), ...requestSettingsOptions('Surepass')],
-			},
+			...bulkStampOrder.description,
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		// As an AI tool, one answer describes every branch (see nodes/shared/tool.ts).
-		const tool = isToolExecution(this);
-		const mode = tool ? 'perOrder' : (this.getNodeParameter('output', 0, 'perStamp') as OutputMode);
-		const orderTotals = mode === 'perStamp' && (this.getNodeParameter('orderTotals', 0, this.getNode().typeVersion < 1.1) as boolean);
-		const routed = await runBatch(
-			tool ? toolContext(this) : this,
-			{
-				credentialType: SUREPASS_CREDENTIAL,
-				credentialLabel: 'Surepass API',
-				outputCount: STAMP_BRANCHES.length,
-				failedOutput: FAILED_OUTPUT,
-				itemParameters: [['bulkOrderId', '']],
-			},
-			async ({ itemIndex, ctx, credentials, settings, wait, changes, secrets, fail }): Promise<Routed | Deferred> => {
-				const base = surepassBaseUrl(credentials);
-				if (!base.ok) throw fail(base.problem, 'Fix the Base URL in the Surepass API credential.');
-				const id = idParameter(ctx.getNodeParameter('bulkOrderId', itemIndex, ''), 'Bulk Order ID');
-				const bulkOrderId = id.ok ? id.value : '';
-				const problem = id.ok ? checkBulkOrderId(bulkOrderId) : id.problem;
-				if (problem !== undefined) {
-					throw fail(
-						problem,
-						'Enter or map the bulk order ID Surepass returned when the bulk stamp order was created, e.g. bulk_stamp_v2_vomMHvHnecrlzTPRtyL.',
-					);
-				}
-				const request = summaryRequest(base.url, bulkOrderId);
-				const send = { secrets, statusOf: envelopeStatus, credentials };
-				const poll = await pollUntilDone(
-					ctx,
-					wait,
-					async () => interpretSummary(await sendWithRetry(ctx, SUREPASS_CREDENTIAL, request, settings.policy, send), bulkOrderId, base.url),
-					(outcome) => !outcome.ok || isOrderComplete(outcome.summary),
-				);
-				const outcome = poll.result;
-				if (!outcome.ok) throw toNodeApiError(ctx.getNode(), outcome.failure, itemIndex);
-				const route = (filter?: ChangeFilter) => {
-					const outputs = routeSummary(outcome.summary, { mode, orderTotals }, filter);
-					if (poll.timedOut) markTimedOut(outputs[0], poll, wait);
-					return toRouted(outputs, itemIndex);
-				};
-				// Only Changes Since Last Run: routed once every order is checked (nodes/shared/changes.ts).
-				return changes.enabled && !tool ? { changeKeys: stampChangeKeys(outcome.summary), route } : route();
-			},
-		);
-		if (!tool) return routed;
-		return toolResult(routed, this.getInputData().length, {
-			subject: 'order',
-			idField: 'bulkOrderId',
-			branches: STAMP_BRANCHES.map((branch) => branch.key),
-			listField: 'stampIds',
-			branchFields: [],
-			subjectFields: ['quantity', 'unlistedCount', 'waitTimedOut'],
-			requested: (itemIndex) => requestedText(this, 'bulkOrderId', itemIndex),
-		});
+		return await router.call(this);
 	}
-}
-
-/**
- * "Include Order Totals": whether each stamp's item also carries the order's quantity and counts per
- * branch. Version 1 always added them; from 1.1 they are off by default (see StampRoute in
- * summary.ts). A workflow saved with version 1 keeps its behaviour.
- */
-function orderTotalsProperties(): INodeProperties[] {
-	return offFromVersion(
-		{
-			displayName: 'Include Order Totals',
-			name: 'orderTotals',
-			description:
-				"Whether each stamp's item also carries the order's quantity, pendingCount, availableCount and failedCount. Off keeps big orders light in n8n's execution history; One Item per Order always has them.",
-		},
-		{ resource: ['bulkStampOrder'], operation: ['getSummary'], output: ['perStamp'] },
-		1.1,
-	);
 }

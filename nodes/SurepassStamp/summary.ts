@@ -7,7 +7,6 @@
  * counts sent as strings, a branch missing from `summary`, a count that disagrees with its list.
  */
 import { toNonNegativeInteger } from '../shared/numbers';
-import { checkIdentifier } from '../shared/batch';
 import type { ChangeFilter } from '../shared/changes';
 import { ROUTE_EVERYTHING, stampKey, stateKey } from '../shared/changes';
 import { describeJsonType, isObject, preview } from '../shared/json';
@@ -22,9 +21,6 @@ export const STAMP_BRANCHES = [
 export type StampStatus = (typeof STAMP_BRANCHES)[number]['key'];
 
 export const FAILED_OUTPUT = STAMP_BRANCHES.findIndex((branch) => branch.key === 'failed');
-
-export const BULK_ORDER_PREFIX = 'bulk_stamp_v2_';
-export const SINGLE_STAMP_PREFIX = 'stamp_v2_';
 
 export interface StampBranch {
 	status: StampStatus;
@@ -49,17 +45,6 @@ export interface StampOrderSummary {
 
 /** The summary, or why the response cannot be read as one. */
 export type SummaryParse = { ok: true; summary: StampOrderSummary } | { ok: false; problem: string };
-
-/** What is wrong with a Bulk Order ID a user typed or mapped, or `undefined` when it looks right. */
-export function checkBulkOrderId(id: string): string | undefined {
-	if (id === '') return 'The Bulk Order ID is empty';
-	const malformed = checkIdentifier(id, 'Bulk Order ID');
-	if (malformed !== undefined) return malformed;
-	if (id.startsWith(SINGLE_STAMP_PREFIX)) {
-		return `"${id}" is the ID of a single stamp, not of a bulk order: enter the bulk order ID, which starts with "${BULK_ORDER_PREFIX}"`;
-	}
-	return undefined;
-}
 
 /**
  * Reads `data` of a successful envelope. Says what is wrong when the response cannot be read as

@@ -12,8 +12,8 @@
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Checked, NumberRule } from './settings';
-import { checkNumber } from './settings';
+import type { Checked, NumberRule } from './checks';
+import { checkNumber } from './checks';
 
 /** What a node keeps of one routed entry, and what it tells the items. */
 export interface ChangeFilter {

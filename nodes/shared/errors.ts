@@ -6,7 +6,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { HttpResponse, NetworkFailure } from './transport';
+import type { HttpResponse, NetworkFailure } from './transport/types';
 
 export interface ApiFailure {
 	/** What happened, for the error's title, as the user should read it (kept as written: see keepMessage). */

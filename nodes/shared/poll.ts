@@ -8,8 +8,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { operationError } from './errors';
-import type { Checked, NumberRule } from './settings';
-import { checkNumber } from './settings';
+import type { Checked, NumberRule } from './checks';
+import { checkNumber } from './checks';
 
 export interface WaitSettings {
 	enabled: boolean;

@@ -3,7 +3,7 @@
  *
  * When an access token expires in the middle of a run, every item in flight finds it expired. n8n
  * runs the credential's preAuthentication for each of them: identical token requests that overlap
- * share one request (transport.ts), and this covers the ones that arrive a moment after it ended,
+ * share one request (transport/token.ts), and this covers the ones that arrive a moment after it ended,
  * having read the credential before n8n saved the new token. A caller holding the token that was
  * just issued (it was rejected, not expired) gets a fresh renewal. Tokens are kept for a minute
  * at most, in this process's memory only, by a hash of the credential's identity.

@@ -7,8 +7,10 @@
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { RetryPolicy } from './transport';
-import { DEFAULT_RETRY_POLICY, MEBIBYTE } from './transport';
+import { DEFAULT_RETRY_POLICY, MEBIBYTE } from './transport/types';
+import type { RetryPolicy } from './transport/types';
+import type { Checked, NumberRule } from './checks';
+import { checkNumber } from './checks';
 
 export const DEFAULT_CONCURRENCY = 5;
 export const MAX_CONCURRENCY = 50;
@@ -16,17 +18,6 @@ export const MAX_CONCURRENCY = 50;
 export interface RequestSettings {
 	concurrency: number;
 	policy: RetryPolicy;
-}
-
-export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
-
-/** A number setting: its name in the editor, range, and whether it must be whole. */
-export interface NumberRule {
-	label: string;
-	min: number;
-	max: number;
-	whole: boolean;
-	unit?: string;
 }
 
 export const RULES = {
@@ -83,27 +74,6 @@ export function requestSettingsOptions(vendor: string): INodeProperties[] {
 				'The wait before the first retry; it doubles on each further retry (with some randomness). A Retry-After header from the server takes precedence (0–600,000).',
 		},
 	];
-}
-
-/**
- * A number setting's value, or why it is wrong. Empty means the default; numeric text (from an
- * expression) is read as a number.
- */
-export function checkNumber(value: unknown, fallback: number, rule: NumberRule): Checked<number> {
-	if (value === undefined || value === null || value === '') return { ok: true, value: fallback };
-	const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-	const range = `${rule.min.toLocaleString('en-US')}–${rule.max.toLocaleString('en-US')}${rule.unit ? ` ${rule.unit}` : ''}`;
-	const shown = typeof value === 'string' ? `"${value.length > 40 ? `${value.slice(0, 37)}...` : value}"` : typeof value === 'number' ? String(value) : typeof value;
-	if (!Number.isFinite(number)) {
-		return { ok: false, problem: `${rule.label} must be a number in ${range}; got ${shown}` };
-	}
-	if (rule.whole && !Number.isInteger(number)) {
-		return { ok: false, problem: `${rule.label} must be a whole number in ${range}; got ${shown}` };
-	}
-	if (number < rule.min || number > rule.max) {
-		return { ok: false, problem: `${rule.label} must be in ${range}; got ${shown}` };
-	}
-	return { ok: true, value: number };
 }
 
 export function readRequestSettings(ctx: IExecuteFunctions, optionsParameter = 'options'): Checked<RequestSettings> {

@@ -1,0 +1,147 @@
+/**
+ * Error classification: what an exception thrown while sending means. A transport failure (a
+ * network code, a TLS refusal, a token endpoint that failed) becomes a NetworkFailure the caller
+ * can retry or report; anything else was the credential refusing the request, and is an error
+ * meant for people.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { operationError } from '../errors';
+import type { FailureReason, NetworkFailure } from './types';
+import { TOKEN_ENDPOINT_PROPERTY } from './types';
+
+export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'ENOTCONN',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_SOCKET',
+	// Raised by a credential's preAuthentication when its token endpoint is down or overloaded.
+	'EPASSPORT_UNAVAILABLE',
+]);
+
+/** What Node's TLS layer says when it does not trust a server's certificate: never retried. */
+const TLS_CODES: Readonly<Record<string, string>> = {
+	CERT_HAS_EXPIRED: 'the certificate has expired',
+	CERT_NOT_YET_VALID: 'the certificate is not valid yet',
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed',
+	SELF_SIGNED_CERT_IN_CHAIN: 'the certificate chain contains a self-signed certificate',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate cannot be verified against a trusted authority',
+	UNABLE_TO_GET_ISSUER_CERT: 'the certificate of its issuer is missing',
+	UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate was issued by an authority this machine does not trust',
+	ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate was issued for another host name',
+	CERT_REVOKED: 'the certificate was revoked',
+	CERT_SIGNATURE_FAILURE: 'the certificate signature is invalid',
+	ERR_SSL_WRONG_VERSION_NUMBER: 'the server does not speak TLS on this port',
+	EPROTO: 'the TLS handshake failed',
+};
+
+export function classify(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	failure: (reason: FailureReason, code: string, detail: string) => NetworkFailure,
+	fallbackCode?: string,
+): NetworkFailure {
+	const tls = tlsErrorCode(error);
+	const code = networkErrorCode(error) ?? fallbackCode;
+	if (tls === undefined && code === undefined) {
+		// Not a transport failure: the credential refused the request (for example an insecure URL,
+		// or a token endpoint that rejected the client) or the request could not be built. Its
+		// message is meant for people.
+		throw operationError(ctx.getNode(), innermostMessage(error), {
+			description: 'The request was not sent. Check the credential.',
+		});
+	}
+	const result = tls !== undefined ? failure('tls', tls, TLS_CODES[tls]) : failure('connection', code as string, innermostMessage(error));
+	// A credential's preAuthentication marks its own failures with the token endpoint's host.
+	const tokenEndpoint = tokenEndpointOf(error);
+	if (tokenEndpoint !== undefined) {
+		result.stage = 'token';
+		result.tokenHost = tokenEndpoint;
+	}
+	return result;
+}
+
+function tokenEndpointOf(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const value = (current as Record<string, unknown>)[TOKEN_ENDPOINT_PROPERTY];
+		if (typeof value === 'string') return value;
+		current = (current as ErrorLike).cause;
+	}
+	return undefined;
+}
+
+/** How an attempt ends when the execution is cancelled (or the batch is stopped): see runItems. */
+export function cancelled(ctx: IExecuteFunctions) {
+	return operationError(ctx.getNode(), 'The execution was cancelled while waiting for the API');
+}
+
+export interface ErrorLike {
+	code?: unknown;
+	message?: unknown;
+	cause?: unknown;
+	response?: { status?: unknown; data?: unknown; headers?: Record<string, unknown> };
+}
+
+/** The server's answer inside an error the HTTP client threw for a status, if there is one. */
+export function responseFromError(error: unknown): { status: number; headers: Record<string, unknown> | undefined; data: unknown } | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const { response, cause } = current as ErrorLike;
+		// Only an error status: a stream aborted mid-body also carries its (incomplete) response.
+		if (response && typeof response.status === 'number' && response.status >= 400) {
+			return { status: response.status, headers: response.headers, data: response.data };
+		}
+		current = cause;
+	}
+	return undefined;
+}
+
+/** A TLS certificate or handshake code anywhere in the error's cause chain. */
+export function tlsErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const { code, cause } = current as ErrorLike;
+		if (typeof code === 'string' && Object.hasOwn(TLS_CODES, code)) return code;
+		current = cause;
+	}
+	return undefined;
+}
+
+/** Finds a transport error code anywhere in the error's cause chain. */
+export function networkErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const { code, message, cause } = current as ErrorLike;
+		const generic = code === 'ERR_BAD_RESPONSE' || code === 'ERR_BAD_REQUEST';
+		if (typeof code === 'string' && !generic && /^(E[A-Z_]+|ERR_[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(code)) {
+			return code === 'ERR_CANCELED' ? 'ECONNABORTED' : code;
+		}
+		if (typeof message === 'string') {
+			// "stream has been aborted", "socket hang up": the connection went away mid-answer.
+			if (/socket hang up|aborted|premature close/i.test(message)) return 'ECONNRESET';
+			if (/timeout of \d+ms exceeded/i.test(message)) return 'ETIMEDOUT';
+		}
+		current = cause;
+	}
+	return undefined;
+}
+
+function innermostMessage(error: unknown): string {
+	let message = 'unknown error';
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const candidate = (current as ErrorLike).message;
+		if (typeof candidate === 'string' && candidate !== '') message = candidate;
+		current = (current as ErrorLike).cause;
+	}
+	return message;
+}
+

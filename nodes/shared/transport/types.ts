@@ -1,0 +1,103 @@
+/**
+ * The transport's vocabulary: the retry policy, what one request can end as (an answer, or a network
+ * failure that says where and why), and the options a caller gives. No logic, no imports of
+ * anything that sends: credentials and vendor modules may import it.
+ */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import type { RunSecrets } from '../secrets';
+
+export interface RetryPolicy {
+	/** Retries after the first attempt. */
+	maxRetries: number;
+	/** First back-off delay; doubles on each retry, with jitter. */
+	initialDelayMs: number;
+	/** Longest back-off delay. */
+	maxDelayMs: number;
+	/** Total time one attempt may take, token request and body included. */
+	timeoutMs: number;
+	/** A `Retry-After` longer than this is not waited for: the error is reported instead. */
+	maxRetryAfterMs: number;
+	/** The most bytes one answer may hold, once decompressed. */
+	maxResponseBytes: number;
+}
+
+export const MEBIBYTE = 1024 * 1024;
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxRetries: 3,
+	initialDelayMs: 1000,
+	maxDelayMs: 30_000,
+	timeoutMs: 30_000,
+	maxRetryAfterMs: 60_000,
+	// 100,000 Paycode tokens are about 9 MB of JSON, 100,000 stamp IDs about 3 MB: over 3x headroom.
+	maxResponseBytes: 32 * MEBIBYTE,
+};
+
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+
+export interface HttpResponse {
+	kind: 'response';
+	status: number;
+	headers: Record<string, string>;
+	body: string;
+	attempts: number;
+}
+
+export type FailureReason = 'timeout' | 'connection' | 'tls' | 'too-large';
+
+export interface NetworkFailure {
+	kind: 'network';
+	reason: FailureReason;
+	/** A code such as ECONNRESET, TIMEOUT, TOO_LARGE, or a TLS code such as CERT_HAS_EXPIRED. */
+	code: string;
+	/** What happened, in words, without any request detail. */
+	detail: string;
+	attempts: number;
+	/** Where it failed: getting an access token from the credential's token endpoint, or the request itself. */
+	stage: 'token' | 'request';
+	/** The token endpoint's host, when the failure was there. */
+	tokenHost?: string;
+}
+
+export type SendResult = HttpResponse | NetworkFailure;
+
+export interface RawFullResponse {
+	body: unknown;
+	headers: Record<string, unknown>;
+	statusCode: number;
+}
+
+export interface SendOptions {
+	/**
+	 * Let n8n renew the credential (run its preAuthentication again) when the server answers 401,
+	 * and retry once with the new token. Off by default: some vendors send business errors as 401.
+	 */
+	renewCredentialOn401?: boolean;
+	/**
+	 * The status an answer stands for when it is not its HTTP status: a vendor's error envelope with
+	 * `status_code: 503` inside an HTTP 200 is as retryable as a 503.
+	 */
+	statusOf?: (response: HttpResponse) => number;
+	/** Where secrets seen on the wire (the credential's Authorization, issued tokens) are collected. */
+	secrets?: RunSecrets;
+	/**
+	 * The node's credential, decrypted once for the whole run. Without it n8n reads the credential
+	 * from its database and decrypts it again for every request. n8n renews a token into this object
+	 * (preAuthentication's result is assigned to it), so a renewal serves every later request.
+	 */
+	credentials?: ICredentialDataDecryptedObject;
+}
+
+/** Where one attempt is: sending the request, or waiting for the credential's token endpoint. */
+export interface AttemptState {
+	stage: 'token' | 'request';
+	tokenHost?: string;
+}
+
+/**
+ * A credential's preAuthentication throws its failures with `tokenEndpoint` (the host it asked),
+ * so that the node can say the token endpoint failed, not the API. n8n wraps them: look through
+ * the cause chain.
+ */
+export const TOKEN_ENDPOINT_PROPERTY = 'tokenEndpoint';

@@ -1,0 +1,36 @@
+// @ts-check
+/** Builds the package (tsc + gulp) when dist/ is missing or older than a source file. */
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** @param {string} dir @returns {number} */
+function newest(dir) {
+	let latest = 0;
+	if (!fs.existsSync(dir)) return latest;
+	for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+		const full = path.join(dir, entry.name);
+		latest = Math.max(latest, entry.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs);
+	}
+	return latest;
+}
+
+function buildIfNeeded() {
+	const marker = path.join(root, 'dist', 'nodes', 'SurepassStamp', 'SurepassStamp.node.js');
+	const built = fs.existsSync(marker) ? newest(path.join(root, 'dist')) : 0;
+	const sources = Math.max(newest(path.join(root, 'nodes')), newest(path.join(root, 'credentials')));
+	if (built >= sources) return;
+	process.stdout.write('Building the package (npm run build)...\n');
+	for (const args of [
+		[path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+		[path.join(root, 'node_modules', 'gulp', 'bin', 'gulp.js'), 'build:icons', '--silent'],
+	]) {
+		const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+		if (result.status !== 0) throw new Error(`Build step failed: ${args.join(' ')}`);
+	}
+}
+
+module.exports = { buildIfNeeded, root };
+if (require.main === module) buildIfNeeded();

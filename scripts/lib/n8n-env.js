@@ -1,0 +1,158 @@
+// @ts-check
+/**
+ * A real n8n 2.41.1 on Node 24, for `npm run e2e`, `npm run e2e:queue` and `npm run n8n`.
+ *
+ * n8n is installed once per machine into a cache folder outside the clone and checked before every
+ * use (scripts/lib/install.js): a fresh clone on the same machine reuses it, a fresh machine or a
+ * broken install installs it.
+ *
+ * - The package is installed the way n8n's own community-node installer does it: the `npm pack`
+ *   tarball extracted into <user folder>/.n8n/nodes/node_modules/<name>, peer dependencies removed
+ *   (n8n provides n8n-workflow). Its node types then carry the package name, as for a user.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const { NodeRuntime, ensureN8nRelease, ensureChromium, n8nFolder, machineCache, must, root } = require('./install');
+const { aptInstall } = require('./processes');
+
+/** Per-clone working files (packed tarball, the `npm run n8n` user folder): git-ignored. */
+const cacheDir = path.join(root, '.cache');
+const N8N_VERSION = '2.41.1';
+const node24 = new NodeRuntime('node24');
+const node24Bin = node24.bin;
+/** n8n 2.41.1 on Node 24; cssomnom, a transitive dependency, is missing from the registry. */
+const release = { version: N8N_VERSION, runtime: node24, stubs: { cssomnom: 'empty' } };
+const n8nDir = n8nFolder(release);
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+function withNode24Env(/** @type {NodeJS.ProcessEnv} */ extra = {}) {
+	return { ...process.env, PATH: `${node24Bin}${path.delimiter}${process.env.PATH}`, ...extra };
+}
+
+/** Node 24 from tools/node24, checked, installed from its lockfile when missing or broken. */
+function ensureNode24() {
+	node24.ensure();
+}
+
+/** n8n 2.41.1 in the machine cache, checked before each use; installed (a few minutes) when missing or broken. */
+function ensureN8n() {
+	return ensureN8nRelease(release);
+}
+
+/** Debian's Chromium for the editor checks, checked; installed or reinstalled when it does not answer. */
+function ensureBrowser(program = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') {
+	ensureChromium(program, aptInstall);
+	return program;
+}
+
+/** Builds the package and packs it as `npm publish` would; returns the tarball's path. */
+function packPackage() {
+	must('build the package', 'npm', ['run', 'build'], { cwd: root });
+	const packDir = path.join(cacheDir, 'pack');
+	fs.rmSync(packDir, { recursive: true, force: true });
+	fs.mkdirSync(packDir, { recursive: true });
+	must('npm pack', 'npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', packDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+	return path.join(packDir, `${pkg.name}-${pkg.version}.tgz`);
+}
+
+/**
+ * Installs a packed tarball into an n8n user folder's nodes folder the way n8n's community-node
+ * installer lays it out: a fresh folder, or with `keep`, the existing one with only the package
+ * replaced.
+ */
+function installTarball(/** @type {string} */ home, /** @type {string} */ tarball, keep = false) {
+	const target = path.join(home, '.n8n', 'nodes', 'node_modules', pkg.name);
+	fs.rmSync(keep ? target : home, { recursive: true, force: true });
+	fs.mkdirSync(target, { recursive: true });
+	must(`install the tarball as a community package into ${home}`, 'tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
+	const manifest = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8'));
+	delete manifest.devDependencies;
+	delete manifest.peerDependencies;
+	fs.writeFileSync(path.join(target, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+	fs.writeFileSync(
+		path.join(home, '.n8n', 'nodes', 'package.json'),
+		`${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [pkg.name]: pkg.version } }, null, 2)}\n`,
+	);
+}
+
+/** Builds, packs and installs the package into an n8n user folder (see installTarball). */
+function installPackage(/** @type {string} */ home, keep = false) {
+	const tarball = packPackage();
+	installTarball(home, tarball, keep);
+	return tarball;
+}
+
+/**
+ * Environment for an n8n process on this user folder, quiet and offline; `extra` adds or overrides
+ * settings (queue mode, a database).
+ */
+function n8nEnv(/** @type {string} */ home, /** @type {number} */ port, /** @type {NodeJS.ProcessEnv} */ extra = {}) {
+	return withNode24Env({
+		N8N_USER_FOLDER: home,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_RUNNERS_BROKER_PORT: String(port + 1),
+		N8N_SECURE_COOKIE: 'false',
+		EXTERNAL_FRONTEND_HOOKS_URLS: '',
+		N8N_LOG_LEVEL: 'warn',
+		...extra,
+	});
+}
+
+/** Runs an n8n CLI command to completion. */
+function n8nCli(/** @type {string} */ bin, /** @type {string} */ home, /** @type {string[]} */ args, port = 5699, /** @type {NodeJS.ProcessEnv} */ extra = {}) {
+	must(`n8n ${args.join(' ')}`, path.join(node24Bin, 'node'), [bin, ...args], { env: n8nEnv(home, port, extra), stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+/**
+ * Imports the emulator's two credentials into n8n with its CLI, under the IDs the example workflows
+ * use, and any `extra` credentials.
+ * @param {string} bin @param {string} home @param {number} port
+ * @param {{ surepassCredential: () => object, interswitchCredential: () => object }} emulator
+ * @param {object[]} [extra] @param {NodeJS.ProcessEnv} [env]
+ */
+function importEmulatorCredentials(bin, home, port, emulator, extra = [], env = {}) {
+	const file = path.join(home, 'credentials.json');
+	fs.mkdirSync(home, { recursive: true });
+	fs.writeFileSync(
+		file,
+		JSON.stringify([
+			{ id: 'surepass-emulator', name: 'Surepass (local emulator)', type: 'surepassApi', data: emulator.surepassCredential() },
+			{ id: 'interswitch-emulator', name: 'Interswitch Paycode (local emulator)', type: 'interswitchPaycodeApi', data: emulator.interswitchCredential() },
+			...extra,
+		]),
+	);
+	n8nCli(bin, home, ['import:credentials', `--input=${file}`], port, env);
+}
+
+/**
+ * Starts `n8n start` (or `n8n worker`, with `command`) through `processes`, which stops it at the
+ * end, and resolves once it answers on `readyPath`.
+ * @param {import('./processes').Processes} processes
+ * @param {string} bin @param {string} home @param {number} port
+ * @param {{ command?: string, name?: string, env?: NodeJS.ProcessEnv, readyUrl?: string, logFile?: string }} [options]
+ */
+async function startN8n(processes, bin, home, port, options = {}) {
+	const { command = 'start', name = 'n8n', env = {} } = options;
+	const logFile = options.logFile ?? path.join(home, `${name}.log`);
+	const url = `http://127.0.0.1:${port}`;
+	const started = processes.start(name, path.join(node24Bin, 'node'), [bin, command], { env: n8nEnv(home, port, env), logFile });
+	const readyUrl = options.readyUrl ?? `${url}/healthz/readiness`;
+	await processes.waitUntil(started, async () => (await fetch(readyUrl)).ok);
+	return { ...started, url, logFile };
+}
+
+module.exports = { ensureN8n, ensureNode24, ensureBrowser, withNode24Env, installPackage, packPackage, installTarball, n8nEnv, n8nCli, importEmulatorCredentials, startN8n, root, cacheDir, machineCache, n8nDir, N8N_VERSION, pkg, node24Bin };
+
+// `node scripts/lib/n8n-env.js node24`: Node 24 in tools/node24, checked (installed when missing or broken).
+if (require.main === module) {
+	if (process.argv[2] !== 'node24') throw new Error('usage: node scripts/lib/n8n-env.js node24');
+	ensureNode24();
+}
