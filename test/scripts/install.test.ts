@@ -18,18 +18,23 @@ const { installEnvironment, ensure } = require('../../scripts/lib/install') as {
 };
 
 /** What `npm run e2e` passes down in this project (see .npmrc) on a machine whose ~/.npmrc sets nodedir. */
-const INHERITED: NodeJS.ProcessEnv = {
+const FROM_NPM_RUN: NodeJS.ProcessEnv = {
 	PATH: process.env.PATH,
 	HOME: process.env.HOME,
 	npm_config_ignore_scripts: 'true',
-	NPM_CONFIG_IGNORE_SCRIPTS: 'true',
 	npm_config_nodedir: '/usr',
-	npm_config_build_from_source: 'false',
-	npm_config_dry_run: 'true',
-	npm_config_global: 'true',
 	npm_config_cache: path.join(os.tmpdir(), 'npm-cache-for-install-test'),
 	npm_lifecycle_event: 'e2e',
 	npm_package_name: 'n8n-nodes-surepass-interswitch',
+};
+
+/** Other settings a parent may hold that would change what an install step does. */
+const INHERITED: NodeJS.ProcessEnv = {
+	...FROM_NPM_RUN,
+	NPM_CONFIG_IGNORE_SCRIPTS: 'true',
+	npm_config_build_from_source: 'false',
+	npm_config_dry_run: 'true',
+	npm_config_global: 'true',
 };
 
 describe('the environment of an install step', () => {
@@ -87,12 +92,12 @@ describe('npm rebuild of a package with an install script, started under the inh
 	}
 
 	it('builds nothing with the inherited environment: the trap is real', () => {
-		rebuild(INHERITED);
+		rebuild(FROM_NPM_RUN);
 		expect(fs.existsSync(marker())).toBe(false);
 	});
 
 	it('runs the install script against the chosen Node with the helper environment', () => {
-		rebuild(installEnvironment(INHERITED, { nodeDir, scripts: true }));
+		rebuild(installEnvironment(FROM_NPM_RUN, { nodeDir, scripts: true }));
 		expect(JSON.parse(fs.readFileSync(marker(), 'utf8'))).toEqual({ nodedir: nodeDir, runtime: 'stand-in' });
 	});
 });
