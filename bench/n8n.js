@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `npm run bench:n8n`: the package in the real n8n 2.41.1 (the install `npm run e2e` uses, on
+ * `npm run bench:n8n`: the package in the real n8n 2.41.1 (the install `npm run test:e2e` uses, on
  * Node 24) against the workflow a user builds without it — HTTP Request + Split Out — with the
  * emulator serving the identical bodies to both.
  *

@@ -2,7 +2,7 @@
 /**
  * Runs a command while every core of this machine is kept busy, to show that it does not depend on
  * a quiet machine: one CPU-burning process per core is started beside it and stopped when it ends.
- * Prints the command's wall time. Usage: `node scripts/busy.js npm test` (or `npm run test:busy`).
+ * Prints the command's wall time. Usage: `node scripts/dev/busy.js npm test` (or `npm run test:busy`).
  */
 const { spawn } = require('node:child_process');
 const os = require('node:os');

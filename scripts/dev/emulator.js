@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `npm run emulator`: the local API emulator on a fixed port, for pointing a real n8n at it.
+ * `npm run dev:emulator`: the local API emulator on a fixed port, for pointing a real n8n at it.
  * PORT (default 4010) and HOST (default 127.0.0.1) choose where it listens.
  */
 const { createEmulator } = require('../../test/emulator');

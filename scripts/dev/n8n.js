@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `npm run n8n`: a real n8n 2.41.1 with this package installed, the example workflows imported and
+ * `npm run dev:n8n`: a real n8n 2.41.1 with this package installed, the example workflows imported and
  * credentials pointing at the local emulator, for clicking around without a vendor account.
  * PORT (default 5678) chooses n8n's port; the emulator listens on 4010. Data stays in
  * .cache/n8n-home between runs; delete that folder to start over.

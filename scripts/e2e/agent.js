@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Part of `npm run e2e`: both nodes as tools in the real n8n, with nothing leaving the machine.
+ * Part of `npm run test:e2e`: both nodes as tools in the real n8n, with nothing leaving the machine.
  *
  * 1. An AI Agent node with an OpenAI Chat Model sub-node whose credential points at a scripted,
  *    OpenAI-compatible chat-completions server started here. Its first answer is a tool call to one

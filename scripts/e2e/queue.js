@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `npm run e2e:queue`: the package on n8n's distributed engine, measured.
+ * `npm run test:queue`: the package on n8n's distributed engine, measured.
  *
  * Stands up, on loopback and under a temporary folder: PostgreSQL and Redis from Debian's packages
  * (installed with apt-get when missing), n8n 2.41.1 as one main and two workers in queue mode
@@ -427,7 +427,7 @@ async function main() {
 			changesRuns[0]?.worker === 'worker-1' && changesRuns.slice(1).every((entry) => entry.worker === 'worker-2 (started again)'),
 			'… the first ran on worker-1, the next two on worker-2: the record crossed workers',
 		);
-		// As in npm run e2e: 2 pending and 2 available stamps, the other order's 2 failed ones, then
+		// As in npm run test:e2e: 2 pending and 2 available stamps, the other order's 2 failed ones, then
 		// the 2 that became available: each stamp once per branch it was routed to.
 		check(changesEntries.length === 8 && changesRows.length === 1, `… n8n's processed_data table in PostgreSQL holds the record: ${changesEntries.length} entries in ${changesRows.length} row(s) (8 in 1 expected)`);
 		completed = true;

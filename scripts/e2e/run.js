@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `npm run e2e`: the package in a real n8n 2.41.1 on Node 24 (not part of npm test: n8n is large).
+ * `npm run test:e2e`: the package in a real n8n 2.41.1 on Node 24 (not part of npm test: n8n is large).
  *
  * Installs n8n into .cache/n8n once, installs the packed package as a community package into a
  * fresh user folder, starts the emulator, imports credentials and every workflow in examples/ with

@@ -13,7 +13,7 @@
  * Whatever fails its check is installed again once, with a message saying why; a second failure
  * stops with an error that names the failing piece.
  *
- * The trap this module exists for: `npm run e2e` hands the project's .npmrc (ignore-scripts=true)
+ * The trap this module exists for: `npm run test:e2e` hands the project's .npmrc (ignore-scripts=true)
  * and the user's ~/.npmrc (e.g. nodedir=/usr, Node 20's headers) to every child process as
  * npm_config_* variables, so an `npm rebuild sqlite3` started from it silently builds nothing, or
  * builds for the wrong Node. `installEnvironment` sets what each install step needs explicitly.

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * A real n8n 2.41.1 on Node 24, for `npm run e2e`, `npm run e2e:queue` and `npm run n8n`.
+ * A real n8n 2.41.1 on Node 24, for `npm run test:e2e`, `npm run test:queue` and `npm run dev:n8n`.
  *
  * n8n is installed once per machine into a cache folder outside the clone and checked before every
  * use (scripts/lib/install.js): a fresh clone on the same machine reuses it, a fresh machine or a
@@ -15,7 +15,7 @@ const path = require('node:path');
 const { NodeRuntime, ensureN8nRelease, ensureChromium, n8nFolder, machineCache, must, root } = require('./install');
 const { aptInstall } = require('./processes');
 
-/** Per-clone working files (packed tarball, the `npm run n8n` user folder): git-ignored. */
+/** Per-clone working files (packed tarball, the `npm run dev:n8n` user folder): git-ignored. */
 const cacheDir = path.join(root, '.cache');
 const N8N_VERSION = '2.41.1';
 const node24 = new NodeRuntime('node24');

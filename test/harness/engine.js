@@ -251,7 +251,7 @@ Container.set(Logger, logger);
  * n8n's deduplication store (`helpers.checkProcessedAndRecord`, what the Remove Duplicates node
  * uses) kept in memory, with the semantics of n8n's own database-backed one in 'entries' mode
  * (n8n/dist/deduplication/deduplication-helper.js): one list of MD5 hashes per workflow and node,
- * trimmed to `maxEntries`, oldest first. `npm run e2e` uses n8n's real one.
+ * trimmed to `maxEntries`, oldest first. `npm run test:e2e` uses n8n's real one.
  */
 class MemoryDeduplicator {
 	constructor() {

@@ -143,7 +143,7 @@ describe('2. one-time PINs stored in clear by default', () => {
 		expect(serialise(latest.run)).not.toMatch(/"(4321|1234)"/);
 		const saved = await paycode({ items: [{ ref: '123456' }], typeVersion: 1 });
 		expect(pins(saved)).toEqual(expect.arrayContaining(['4321', '1234']));
-		row(2, 'One-Time PINs: *Include* was the default, and n8n 2.41.1 saves node output in clear in its execution history', 'Version 1.1 of the node masks PINs by default (workflows saved with version 1 keep their behaviour); choosing *Include* shows a notice saying where the PINs will be stored and how to prevent it; `npm run e2e` checks, per mode, whether the PINs appear in the saved execution and in the REST answer');
+		row(2, 'One-Time PINs: *Include* was the default, and n8n 2.41.1 saves node output in clear in its execution history', 'Version 1.1 of the node masks PINs by default (workflows saved with version 1 keep their behaviour); choosing *Include* shows a notice saying where the PINs will be stored and how to prevent it; `npm run test:e2e` checks, per mode, whether the PINs appear in the saved execution and in the REST answer');
 	});
 });
 

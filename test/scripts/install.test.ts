@@ -1,6 +1,6 @@
 /**
  * The n8n install used by the end-to-end scripts builds a native binding (sqlite3) with `npm
- * rebuild`, started from `npm run e2e`. npm hands the project's .npmrc (ignore-scripts=true) and the
+ * rebuild`, started from `npm run test:e2e`. npm hands the project's .npmrc (ignore-scripts=true) and the
  * user's ~/.npmrc (nodedir) to every child as npm_config_* variables, so a rebuild that inherits
  * them silently builds nothing. These tests run the install helper's environment construction
  * under exactly those variables, and a real `npm rebuild` of a tiny local package with an install
@@ -17,7 +17,7 @@ const { installEnvironment, ensure } = require('../../scripts/lib/install') as {
 	ensure: (piece: string, check: () => string | undefined, install: () => void) => void;
 };
 
-/** What `npm run e2e` passes down in this project (see .npmrc) on a machine whose ~/.npmrc sets nodedir. */
+/** What `npm run test:e2e` passes down in this project (see .npmrc) on a machine whose ~/.npmrc sets nodedir. */
 const FROM_NPM_RUN: NodeJS.ProcessEnv = {
 	PATH: process.env.PATH,
 	HOME: process.env.HOME,

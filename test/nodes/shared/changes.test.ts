@@ -1,7 +1,7 @@
 /**
  * "Only Changes Since Last Run": runs one after another against the emulator, with the orders and
  * batches changing state in between, and exactly which stamps and tokens each run routes. n8n's
- * deduplication store is the harness's in-memory copy of it; `npm run e2e` uses n8n's own.
+ * deduplication store is the harness's in-memory copy of it; `npm run test:e2e` uses n8n's own.
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 

@@ -1,7 +1,7 @@
 /**
  * The nodes as AI tools. n8n gives an agent only a tool's first output, so in tool mode each node
  * returns one item describing every branch of every order or batch (nodes/shared/tool.ts). These
- * tests run the tool versions (type "<name>Tool") through n8n's engine; `npm run e2e` runs them
+ * tests run the tool versions (type "<name>Tool") through n8n's engine; `npm run test:e2e` runs them
  * under a real AI Agent and a real MCP client.
  */
 import { TOOL_LIST_LIMIT } from '../../../nodes/shared/tool';
