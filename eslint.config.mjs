@@ -1,15 +1,30 @@
 // ESLint flat config: the rules n8n's community-package verification runs, applied to the files
 // they are written for.
+import js from '@eslint/js';
 import tsParser from '@typescript-eslint/parser';
 import n8nCommunityNodes from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import tseslint from 'typescript-eslint';
 
 const nodesBaseRules = (config) => n8nNodesBase.configs[config].rules;
 
 export default [
 	{
-		ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', 'eslint.config.mjs'],
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'coverage/**',
+			'.cache/**',
+			'tools/**',
+			'eslint.config.mjs',
+		],
 	},
+	// The base rule sets n8n's node CLI lints community packages with: ESLint's and typescript-eslint's
+	// recommended rules, on the package's TypeScript (sources and tests).
+	...[js.configs.recommended, ...tseslint.configs.recommended].map((config) => ({
+		...config,
+		files: ['**/*.ts'],
+	})),
 	{
 		// eslint-plugin-n8n-nodes-base's community rules check package.json.
 		files: ['package.json'],

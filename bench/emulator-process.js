@@ -4,7 +4,11 @@ const { createEmulator } = require('../test/emulator');
 
 const emulator = createEmulator();
 emulator.start(0, '127.0.0.1').then((url) => {
-	process.send?.({ url, surepass: emulator.surepassCredential(), interswitch: emulator.interswitchCredential() });
+	process.send?.({
+		url,
+		surepass: emulator.surepassCredential(),
+		interswitch: emulator.interswitchCredential(),
+	});
 });
 // Every message gets one answer, so the benchmark can wait for it.
 process.on('message', (/** @type {any} */ message) => {

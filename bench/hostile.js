@@ -16,7 +16,9 @@ const path = require('node:path');
 const zlib = require('node:zlib');
 const { buildIfNeeded, root } = require('../scripts/lib/build-if-needed');
 
-const dist = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(root, 'dist');
+const dist = process.env.BENCH_DIST
+	? path.resolve(process.env.BENCH_DIST)
+	: path.join(root, 'dist');
 if (!process.env.BENCH_DIST) buildIfNeeded();
 const { createHarness } = require('../test/harness/engine');
 const { singleNodeWorkflow } = require('../test/harness/workflows');
@@ -73,58 +75,110 @@ async function measure(/** @type {() => Promise<any>} */ fn) {
 /** The first error message of a run, or what it routed. */
 function outcome(/** @type {any} */ result) {
 	const items = result.outputs('Node').flat();
-	const error = items.find((/** @type {any} */ item) => item.error)?.error?.message ?? result.error?.message;
+	const error =
+		items.find((/** @type {any} */ item) => item.error)?.error?.message ?? result.error?.message;
 	return error ?? `routed ${items.length} item(s)`;
 }
 
 async function main() {
 	const { nodeTypes, credentialTypes } = loadPackage(dist);
 	const harness = createHarness({ nodeTypes, credentialTypes });
-	const stamp = (/** @type {string} */ baseUrl, /** @type {Record<string, unknown>} */ parameters = {}, /** @type {AbortSignal | undefined} */ abortSignal = undefined) =>
+	const stamp = (
+		/** @type {string} */ baseUrl,
+		/** @type {Record<string, unknown>} */ parameters = {},
+		/** @type {AbortSignal | undefined} */ abortSignal = undefined,
+	) =>
 		harness.run(
 			singleNodeWorkflow({
 				type: 'surepassStamp',
 				credentialType: 'surepassApi',
 				name: 'Node',
-				parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: ORDER, output: 'perStamp', options: { maxRetries: 0 }, ...parameters },
+				parameters: {
+					resource: 'bulkStampOrder',
+					operation: 'getSummary',
+					bulkOrderId: ORDER,
+					output: 'perStamp',
+					options: { maxRetries: 0 },
+					...parameters,
+				},
 				items: [{}],
 				onError: 'continueRegularOutput',
 			}),
-			{ credentials: { surepassApi: /** @type {any} */ ({ token: 'bench-token', environment: 'custom', baseUrl }) }, abortSignal },
+			{
+				credentials: {
+					surepassApi: /** @type {any} */ ({
+						token: 'bench-token',
+						environment: 'custom',
+						baseUrl,
+					}),
+				},
+				abortSignal,
+			},
 		);
 	/** @type {string[]} */
 	const rows = [];
-	const row = (/** @type {string} */ name, /** @type {any} */ m, /** @type {string} */ extra = '') =>
-		rows.push(`| ${name} | ${(m.ms / 1000).toFixed(1)} s | ${m.grewMb} MB | ${m.blockedMs} ms | ${outcome(m.result).slice(0, 90)}${extra} |`);
+	const row = (
+		/** @type {string} */ name,
+		/** @type {any} */ m,
+		/** @type {string} */ extra = '',
+	) =>
+		rows.push(
+			`| ${name} | ${(m.ms / 1000).toFixed(1)} s | ${m.grewMb} MB | ${m.blockedMs} ms | ${outcome(m.result).slice(0, 90)}${extra} |`,
+		);
 
 	// Oversized answers.
 	const plain = Buffer.alloc(200 * MB, 0x20);
 	plain.write('{"data":', 0);
 	const big = await server((_req, res) => {
-		res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(plain.length) });
+		res.writeHead(200, {
+			'content-type': 'application/json',
+			'content-length': String(plain.length),
+		});
 		res.end(plain);
 	});
 	row('200 MB plain answer (Content-Length)', await measure(() => stamp(big.url)));
 	await big.stop();
 	const bombBody = zlib.gzipSync(Buffer.alloc(300 * MB, 0x20));
 	const bomb = await server((_req, res) => {
-		res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(bombBody.length) });
+		res.writeHead(200, {
+			'content-type': 'application/json',
+			'content-encoding': 'gzip',
+			'content-length': String(bombBody.length),
+		});
 		res.end(bombBody);
 	});
-	row(`300 MB gzip answer (${(bombBody.length / MB).toFixed(1)} MB on the wire)`, await measure(() => stamp(bomb.url)));
+	row(
+		`300 MB gzip answer (${(bombBody.length / MB).toFixed(1)} MB on the wire)`,
+		await measure(() => stamp(bomb.url)),
+	);
 	await bomb.stop();
 
 	// Duplicate stamps.
 	for (const size of [2_000, 8_000, 16_000, 50_000]) {
 		const ids = Array.from({ length: size }, (_, i) => `stamp_v2_dup${i}`);
-		const body = JSON.stringify({ data: { client_id: ORDER, quantity: size, summary: { pending: { stamps: ids }, available: { stamps: ids }, failed: { stamps: [] } } }, status_code: 200, success: true });
+		const body = JSON.stringify({
+			data: {
+				client_id: ORDER,
+				quantity: size,
+				summary: { pending: { stamps: ids }, available: { stamps: ids }, failed: { stamps: [] } },
+			},
+			status_code: 200,
+			success: true,
+		});
 		const dup = await server((_req, res) => {
-			res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+			res.writeHead(200, {
+				'content-type': 'application/json',
+				'content-length': String(Buffer.byteLength(body)),
+			});
 			res.end(body);
 		});
 		const m = await measure(() => stamp(dup.url));
 		const warnings = m.result.outputs('Node')[0][0]?.json.warnings?.length ?? 0;
-		row(`${size.toLocaleString('en-US')} stamps, each in two branches`, m, ` (${warnings} warning(s) per item)`);
+		row(
+			`${size.toLocaleString('en-US')} stamps, each in two branches`,
+			m,
+			` (${warnings} warning(s) per item)`,
+		);
 		await dup.stop();
 	}
 
@@ -132,28 +186,51 @@ async function main() {
 	const emulator = createEmulator();
 	await emulator.start();
 	const hang = await server(() => undefined);
-	const credential = { ...emulator.interswitchCredential(), passportTokenUrl: `${hang.url}/passport/oauth/token` };
-	const paycode = (/** @type {Record<string, unknown>} */ options, /** @type {AbortSignal | undefined} */ abortSignal = undefined) =>
+	const credential = {
+		...emulator.interswitchCredential(),
+		passportTokenUrl: `${hang.url}/passport/oauth/token`,
+	};
+	const paycode = (
+		/** @type {Record<string, unknown>} */ options,
+		/** @type {AbortSignal | undefined} */ abortSignal = undefined,
+	) =>
 		harness.run(
 			singleNodeWorkflow({
 				type: 'interswitchPaycode',
 				credentialType: 'interswitchPaycodeApi',
 				name: 'Node',
-				parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: '123456', output: 'perBatch', options },
+				parameters: {
+					resource: 'bulkTokenBatch',
+					operation: 'getStatus',
+					referenceId: '123456',
+					output: 'perBatch',
+					options,
+				},
 				items: [{}],
 				onError: 'continueRegularOutput',
 			}),
 			{ credentials: { interswitchPaycodeApi: /** @type {any} */ (credential) }, abortSignal },
 		);
-	row('Passport never answers, Timeout 1,000 ms, Max Retries 0', await measure(() => paycode({ timeoutMs: 1000, maxRetries: 0 })));
+	row(
+		'Passport never answers, Timeout 1,000 ms, Max Retries 0',
+		await measure(() => paycode({ timeoutMs: 1000, maxRetries: 0 })),
+	);
 	const controller = new AbortController();
 	setTimeout(() => controller.abort(), 1000);
-	const cancelled = await measure(() => paycode({ timeoutMs: 600_000, maxRetries: 0 }, controller.signal));
-	row('Passport never answers, cancelled after 1 s', cancelled, ` (status ${cancelled.result.run.status})`);
+	const cancelled = await measure(() =>
+		paycode({ timeoutMs: 600_000, maxRetries: 0 }, controller.signal),
+	);
+	row(
+		'Passport never answers, cancelled after 1 s',
+		cancelled,
+		` (status ${cancelled.result.run.status})`,
+	);
 	await hang.stop();
 	await emulator.stop();
 
-	console.log(`\nMisbehaving vendors, measured with ${path.relative(process.cwd(), dist) || '.'} on Node ${process.version} (${new Date().toISOString().slice(0, 10)})\n`);
+	console.log(
+		`\nMisbehaving vendors, measured with ${path.relative(process.cwd(), dist) || '.'} on Node ${process.version} (${new Date().toISOString().slice(0, 10)})\n`,
+	);
 	console.log('| Case | Time | Process memory grew | Event loop blocked (longest) | Outcome |');
 	console.log('|---|---|---|---|---|');
 	for (const line of rows) console.log(line);

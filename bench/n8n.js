@@ -30,9 +30,23 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { ensureN8n, installPackage, importEmulatorCredentials, n8nCli, startN8n, n8nDir, N8N_VERSION } = require('../scripts/lib/n8n-env');
+const {
+	ensureN8n,
+	installPackage,
+	importEmulatorCredentials,
+	n8nCli,
+	startN8n,
+	n8nDir,
+	N8N_VERSION,
+} = require('../scripts/lib/n8n-env');
 const { Processes, freePort } = require('../scripts/lib/processes');
-const { ownerSession, waitForExecution, webhookAnswering, activateWebhookWorkflow, webhookServed } = require('../scripts/lib/n8n-rest');
+const {
+	ownerSession,
+	waitForExecution,
+	webhookAnswering,
+	activateWebhookWorkflow,
+	webhookServed,
+} = require('../scripts/lib/n8n-rest');
 const { createEmulator } = require('../test/emulator');
 const { printProfile } = require('./lib/cpuprofile');
 const { median, passportToken } = require('./lib/common');
@@ -42,10 +56,18 @@ const ENTRIES = 100_000;
 const ORDERS = 1_000;
 const LATENCY_MS = Number(process.env.BENCH_N8N_LATENCY_MS ?? 200);
 const CONCURRENCY = 5;
-const PROFILES = process.env.BENCH_N8N_PROFILE === '1' ? path.join(__dirname, 'results', 'n8n-profiles') : undefined;
+const PROFILES =
+	process.env.BENCH_N8N_PROFILE === '1'
+		? path.join(__dirname, 'results', 'n8n-profiles')
+		: undefined;
 
 const SUREPASS = { surepassApi: { id: 'surepass-emulator', name: 'Surepass (local emulator)' } };
-const PAYCODE = { interswitchPaycodeApi: { id: 'interswitch-emulator', name: 'Interswitch Paycode (local emulator)' } };
+const PAYCODE = {
+	interswitchPaycodeApi: {
+		id: 'interswitch-emulator',
+		name: 'Interswitch Paycode (local emulator)',
+	},
+};
 const PACKAGE = 'n8n-nodes-surepass-interswitch';
 
 /**
@@ -54,7 +76,13 @@ const PACKAGE = 'n8n-nodes-surepass-interswitch';
  */
 
 /** Chains nodes after the webhook pair: `links` are [from, to, fromOutput]. */
-function workflow(/** @type {string} */ id, /** @type {string} */ name, /** @type {string} */ webhookPath, /** @type {object[]} */ nodes, /** @type {[string, string, number?][]} */ links) {
+function workflow(
+	/** @type {string} */ id,
+	/** @type {string} */ name,
+	/** @type {string} */ webhookPath,
+	/** @type {object[]} */ nodes,
+	/** @type {[string, string, number?][]} */ links,
+) {
 	/** @type {Record<string, { main: { node: string, type: string, index: number }[][] }>} */
 	const connections = {};
 	/** @type {[string, string, number?][]} */
@@ -69,29 +97,69 @@ function workflow(/** @type {string} */ id, /** @type {string} */ name, /** @typ
 		id,
 		name,
 		active: false,
-		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveExecutionProgress: false },
-		nodes: [...webhookAnswering(id.slice(-2), webhookPath, `bench-${webhookPath}`), ...nodes.map((node, index) => ({ id: `${id}-${index}`, position: [400 + 200 * index, 0], ...node }))],
+		settings: {
+			executionOrder: 'v1',
+			saveDataSuccessExecution: 'all',
+			saveExecutionProgress: false,
+		},
+		nodes: [
+			...webhookAnswering(id.slice(-2), webhookPath, `bench-${webhookPath}`),
+			...nodes.map((node, index) => ({
+				id: `${id}-${index}`,
+				position: [400 + 200 * index, 0],
+				...node,
+			})),
+		],
 		connections,
 	};
 }
 
 /** Split Out of one list into items, optionally naming the field (plain strings need a name). */
-function splitOut(/** @type {string} */ name, /** @type {string} */ field, /** @type {string} */ destination = '') {
-	return { name, type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: field, options: destination ? { destinationFieldName: destination } : {} } };
+function splitOut(
+	/** @type {string} */ name,
+	/** @type {string} */ field,
+	/** @type {string} */ destination = '',
+) {
+	return {
+		name,
+		type: 'n8n-nodes-base.splitOut',
+		typeVersion: 1,
+		parameters: {
+			fieldToSplitOut: field,
+			options: destination ? { destinationFieldName: destination } : {},
+		},
+	};
 }
 
 /** HTTP Request (n8n's default version) with headers, and a JSON body or a query. */
-function httpRequest(/** @type {string} */ name, /** @type {{ method: string, url: string, headers: Record<string, string>, jsonBody?: string, query?: Record<string, string>, batching?: { batchSize: number, batchInterval: number } }} */ r) {
+function httpRequest(
+	/** @type {string} */ name,
+	/** @type {{ method: string, url: string, headers: Record<string, string>, jsonBody?: string, query?: Record<string, string>, batching?: { batchSize: number, batchInterval: number } }} */ r,
+) {
 	/** @type {Record<string, unknown>} */
 	const parameters = {
 		method: r.method,
 		url: r.url,
 		sendHeaders: true,
-		headerParameters: { parameters: Object.entries(r.headers).map(([key, value]) => ({ name: key, value })) },
+		headerParameters: {
+			parameters: Object.entries(r.headers).map(([key, value]) => ({ name: key, value })),
+		},
 		options: r.batching ? { batching: { batch: r.batching } } : {},
 	};
-	if (r.query) Object.assign(parameters, { sendQuery: true, queryParameters: { parameters: Object.entries(r.query).map(([key, value]) => ({ name: key, value })) } });
-	if (r.jsonBody) Object.assign(parameters, { sendBody: true, contentType: 'json', specifyBody: 'json', jsonBody: r.jsonBody });
+	if (r.query)
+		Object.assign(parameters, {
+			sendQuery: true,
+			queryParameters: {
+				parameters: Object.entries(r.query).map(([key, value]) => ({ name: key, value })),
+			},
+		});
+	if (r.jsonBody)
+		Object.assign(parameters, {
+			sendBody: true,
+			contentType: 'json',
+			specifyBody: 'json',
+			jsonBody: r.jsonBody,
+		});
 	return { name, type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, parameters };
 }
 
@@ -100,17 +168,31 @@ function cases(vendor) {
 	const summaryUrl = `${vendor.url}/api/v1/stamper-v2/bulk-stamp-order-summary`;
 	const surepassHeaders = { Authorization: `Bearer ${vendor.surepassToken}` };
 	const stampBranches = /** @type {const} */ (['pending', 'available', 'failed']);
-	const stampSplits = stampBranches.map((branch) => splitOut(`Split ${branch}`, `data.summary.${branch}.stamps`, 'stampId'));
+	const stampSplits = stampBranches.map((branch) =>
+		splitOut(`Split ${branch}`, `data.summary.${branch}.stamps`, 'stampId'),
+	);
 	/** @type {Record<string, [string, number][]>} */
-	const stampsOurs = { pending: [['Surepass Stamp', 0]], available: [['Surepass Stamp', 1]], failed: [['Surepass Stamp', 2]] };
+	const stampsOurs = {
+		pending: [['Surepass Stamp', 0]],
+		available: [['Surepass Stamp', 1]],
+		failed: [['Surepass Stamp', 2]],
+	};
 	/** @type {Record<string, [string, number][]>} */
-	const stampsBaseline = Object.fromEntries(stampBranches.map((branch) => [branch, [[`Split ${branch}`, 0]]]));
+	const stampsBaseline = Object.fromEntries(
+		stampBranches.map((branch) => [branch, [[`Split ${branch}`, 0]]]),
+	);
 	const surepassNode = (/** @type {string} */ bulkOrderId) => ({
 		name: 'Surepass Stamp',
 		type: `${PACKAGE}.surepassStamp`,
 		typeVersion: 1.1,
 		credentials: SUREPASS,
-		parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId, output: 'perStamp', options: {} },
+		parameters: {
+			resource: 'bulkStampOrder',
+			operation: 'getSummary',
+			bulkOrderId,
+			output: 'perStamp',
+			options: {},
+		},
 	});
 	const largeOrder = `bulk_stamp_v2_large_${ENTRIES}`;
 	const largeBatch = `large_${ENTRIES}`;
@@ -121,10 +203,21 @@ function cases(vendor) {
 			key: 'surepass',
 			title: `Surepass, ${ENTRIES.toLocaleString('en-US')} stamps`,
 			body: {},
-			warm: () => fetch(summaryUrl, { method: 'POST', headers: { ...surepassHeaders, 'content-type': 'application/json' }, body: JSON.stringify({ client_id: largeOrder }) }),
+			warm: () =>
+				fetch(summaryUrl, {
+					method: 'POST',
+					headers: { ...surepassHeaders, 'content-type': 'application/json' },
+					body: JSON.stringify({ client_id: largeOrder }),
+				}),
 			expected: { pending: ENTRIES / 10, available: (ENTRIES * 8) / 10, failed: ENTRIES / 10 },
 			ours: {
-				workflow: workflow('BenchSurepassOurs', 'Bench: Surepass Stamp, one large order', 'bench-surepass-ours', [surepassNode(largeOrder)], [['Answer with the execution ID', 'Surepass Stamp']]),
+				workflow: workflow(
+					'BenchSurepassOurs',
+					'Bench: Surepass Stamp, one large order',
+					'bench-surepass-ours',
+					[surepassNode(largeOrder)],
+					[['Answer with the execution ID', 'Surepass Stamp']],
+				),
 				branches: stampsOurs,
 			},
 			baseline: {
@@ -132,8 +225,21 @@ function cases(vendor) {
 					'BenchSurepassBase',
 					'Bench: HTTP Request + Split Out, one large order',
 					'bench-surepass-baseline',
-					[httpRequest('HTTP Request', { method: 'POST', url: summaryUrl, headers: surepassHeaders, jsonBody: JSON.stringify({ client_id: largeOrder }) }), ...stampSplits],
-					[['Answer with the execution ID', 'HTTP Request'], ...stampBranches.map((branch) => /** @type {[string, string]} */ (['HTTP Request', `Split ${branch}`]))],
+					[
+						httpRequest('HTTP Request', {
+							method: 'POST',
+							url: summaryUrl,
+							headers: surepassHeaders,
+							jsonBody: JSON.stringify({ client_id: largeOrder }),
+						}),
+						...stampSplits,
+					],
+					[
+						['Answer with the execution ID', 'HTTP Request'],
+						...stampBranches.map(
+							(branch) => /** @type {[string, string]} */ (['HTTP Request', `Split ${branch}`]),
+						),
+					],
 				),
 				branches: stampsBaseline,
 			},
@@ -142,7 +248,11 @@ function cases(vendor) {
 			key: 'interswitch',
 			title: `Interswitch, ${ENTRIES.toLocaleString('en-US')} tokens (PINs included)`,
 			body: {},
-			warm: () => fetch(`${vendor.contextUrl}/pwm/bulk/tokens/comprehensive/status?referenceId=${largeBatch}&frontEndPartner=455`, { headers: { Authorization: `Bearer ${vendor.bearer}` } }),
+			warm: () =>
+				fetch(
+					`${vendor.contextUrl}/pwm/bulk/tokens/comprehensive/status?referenceId=${largeBatch}&frontEndPartner=455`,
+					{ headers: { Authorization: `Bearer ${vendor.bearer}` } },
+				),
 			expected: { pending: 0, successful: ENTRIES - failedTokens, failed: failedTokens },
 			ours: {
 				workflow: workflow(
@@ -155,35 +265,50 @@ function cases(vendor) {
 							type: `${PACKAGE}.interswitchPaycode`,
 							typeVersion: 1.2,
 							credentials: PAYCODE,
-							parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: largeBatch, output: 'perToken', oneTimePins: 'include', options: {} },
+							parameters: {
+								resource: 'bulkTokenBatch',
+								operation: 'getStatus',
+								referenceId: largeBatch,
+								output: 'perToken',
+								oneTimePins: 'include',
+								options: {},
+							},
 						},
 					],
 					[['Answer with the execution ID', 'Interswitch Paycode']],
 				),
-				branches: { pending: [['Interswitch Paycode', 0]], successful: [['Interswitch Paycode', 1]], failed: [['Interswitch Paycode', 2]] },
+				branches: {
+					pending: [['Interswitch Paycode', 0]],
+					successful: [['Interswitch Paycode', 1]],
+					failed: [['Interswitch Paycode', 2]],
+				},
 			},
 			baseline: {
 				workflow: workflow(
-						'BenchPaycodeBase',
-						'Bench: HTTP Request + Split Out, one large batch',
-						'bench-paycode-baseline',
-						[
-							httpRequest('HTTP Request', {
-								method: 'GET',
-								url: `${vendor.contextUrl}/pwm/bulk/tokens/comprehensive/status`,
-								headers: { Authorization: `Bearer ${vendor.bearer}` },
-								query: { referenceId: largeBatch, frontEndPartner: '455' },
-							}),
-							splitOut('Split successful', 'successful'),
-							splitOut('Split failed', 'failed'),
-						],
-						[
-							['Answer with the execution ID', 'HTTP Request'],
-							['HTTP Request', 'Split successful'],
-							['HTTP Request', 'Split failed'],
-						],
+					'BenchPaycodeBase',
+					'Bench: HTTP Request + Split Out, one large batch',
+					'bench-paycode-baseline',
+					[
+						httpRequest('HTTP Request', {
+							method: 'GET',
+							url: `${vendor.contextUrl}/pwm/bulk/tokens/comprehensive/status`,
+							headers: { Authorization: `Bearer ${vendor.bearer}` },
+							query: { referenceId: largeBatch, frontEndPartner: '455' },
+						}),
+						splitOut('Split successful', 'successful'),
+						splitOut('Split failed', 'failed'),
+					],
+					[
+						['Answer with the execution ID', 'HTTP Request'],
+						['HTTP Request', 'Split successful'],
+						['HTTP Request', 'Split failed'],
+					],
 				),
-				branches: { pending: [], successful: [['Split successful', 0]], failed: [['Split failed', 0]] },
+				branches: {
+					pending: [],
+					successful: [['Split successful', 0]],
+					failed: [['Split failed', 0]],
+				},
 			},
 		},
 		{
@@ -198,7 +323,10 @@ function cases(vendor) {
 					'BenchManyOurs',
 					'Bench: Surepass Stamp, many orders',
 					'bench-many-ours',
-					[splitOut('Orders', 'body.orders', 'bulkOrderId'), surepassNode('={{ $json.bulkOrderId }}')],
+					[
+						splitOut('Orders', 'body.orders', 'bulkOrderId'),
+						surepassNode('={{ $json.bulkOrderId }}'),
+					],
 					[
 						['Answer with the execution ID', 'Orders'],
 						['Orders', 'Surepass Stamp'],
@@ -213,7 +341,11 @@ function cases(vendor) {
 					'bench-many-baseline',
 					[
 						splitOut('Orders', 'body.orders', 'bulkOrderId'),
-						httpRequest('HTTP Request', { method: 'POST', url: summaryUrl, headers: surepassHeaders, jsonBody: '={{ JSON.stringify({ client_id: $json.bulkOrderId }) }}',
+						httpRequest('HTTP Request', {
+							method: 'POST',
+							url: summaryUrl,
+							headers: surepassHeaders,
+							jsonBody: '={{ JSON.stringify({ client_id: $json.bulkOrderId }) }}',
 							// HTTP Request has no concurrency limit: its batching starts 5 requests, waits, starts
 							// the next 5. Waiting the vendor's latency between batches sends at the same rate as
 							// 5 at a time would.
@@ -221,7 +353,13 @@ function cases(vendor) {
 						}),
 						...stampSplits,
 					],
-					[['Answer with the execution ID', 'Orders'], ['Orders', 'HTTP Request'], ...stampBranches.map((branch) => /** @type {[string, string]} */ (['HTTP Request', `Split ${branch}`]))],
+					[
+						['Answer with the execution ID', 'Orders'],
+						['Orders', 'HTTP Request'],
+						...stampBranches.map(
+							(branch) => /** @type {[string, string]} */ (['HTTP Request', `Split ${branch}`]),
+						),
+					],
 				),
 				branches: stampsBaseline,
 			},
@@ -238,7 +376,9 @@ function peakRss(/** @type {number} */ pid) {
 
 async function main() {
 	const only = process.env.BENCH_N8N_CASES?.split(',');
-	console.log(`n8n ${N8N_VERSION}: this package vs HTTP Request + Split Out, ${RUNS} runs each, alternating\n`);
+	console.log(
+		`n8n ${N8N_VERSION}: this package vs HTTP Request + Split Out, ${RUNS} runs each, alternating\n`,
+	);
 	const bin = ensureN8n();
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-bench-'));
 	installPackage(home);
@@ -249,7 +389,12 @@ async function main() {
 	const interswitch = emulator.interswitchCredential();
 	// The baseline's Bearer token, from Passport as a user's OAuth2 credential would get it.
 	const bearer = await passportToken(interswitch);
-	const vendor = { url, contextUrl: interswitch.contextUrl, surepassToken: emulator.surepassCredential().token, bearer };
+	const vendor = {
+		url,
+		contextUrl: interswitch.contextUrl,
+		surepassToken: emulator.surepassCredential().token,
+		bearer,
+	};
 
 	const selected = cases(vendor).filter((c) => !only || only.includes(c.key));
 	const port = await freePort();
@@ -279,12 +424,18 @@ async function main() {
 					const webhookPath = spec.workflow.nodes[0].parameters.path;
 					const name = `n8n-${benchCase.key}-${variant}-${run + 1}`;
 					const profileDir = PROFILES && path.join(PROFILES, name);
-					const nodeOptions = [process.env.BENCH_N8N_NODE_OPTIONS, profileDir && `--cpu-prof --cpu-prof-dir=${profileDir}`].filter(Boolean).join(' ');
+					const nodeOptions = [
+						process.env.BENCH_N8N_NODE_OPTIONS,
+						profileDir && `--cpu-prof --cpu-prof-dir=${profileDir}`,
+					]
+						.filter(Boolean)
+						.join(' ');
 					const env = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
 					const n8n = await startN8n(processes, bin, home, port, { name, env });
 					const cookie = await ownerSession(n8n.url);
 					if (!activated) {
-						for (const w of workflows) await activateWebhookWorkflow(n8n.url, cookie, w.id, w.nodes[0].parameters.path);
+						for (const w of workflows)
+							await activateWebhookWorkflow(n8n.url, cookie, w.id, w.nodes[0].parameters.path);
 						activated = true;
 					}
 					await webhookServed(n8n.url, webhookPath);
@@ -302,19 +453,27 @@ async function main() {
 					const rssBytes = peakRss(pid);
 					await processes.stop(n8n);
 					const exitedAt = Date.now();
-					if (execution.status !== 'success') throw new Error(`${benchCase.title}, ${variant}: execution ${executionId} ended ${execution.status}`);
+					if (execution.status !== 'success')
+						throw new Error(
+							`${benchCase.title}, ${variant}: execution ${executionId} ended ${execution.status}`,
+						);
 					const data = parse(execution.data);
 					const runData = data.resultData.runData;
 					let nodeMs = 0;
-					for (const nodeRuns of Object.values(runData)) for (const nodeRun of /** @type {any[]} */ (nodeRuns)) nodeMs += nodeRun.executionTime;
+					for (const nodeRuns of Object.values(runData))
+						for (const nodeRun of /** @type {any[]} */ (nodeRuns)) nodeMs += nodeRun.executionTime;
 					/** @type {Record<string, number>} */
 					const counts = {};
 					for (const [branch, sources] of Object.entries(spec.branches)) {
 						counts[branch] = 0;
-						for (const [node, output] of sources) counts[branch] += runData[node]?.[0]?.data?.main?.[output]?.length ?? 0;
+						for (const [node, output] of sources)
+							counts[branch] += runData[node]?.[0]?.data?.main?.[output]?.length ?? 0;
 					}
 					for (const [branch, count] of Object.entries(benchCase.expected)) {
-						if ((counts[branch] ?? 0) !== count) throw new Error(`${benchCase.title}, ${variant}: ${branch} has ${counts[branch]} items, the emulator holds ${count}`);
+						if ((counts[branch] ?? 0) !== count)
+							throw new Error(
+								`${benchCase.title}, ${variant}: ${branch} has ${counts[branch]} items, the emulator holds ${count}`,
+							);
 					}
 					const figures = {
 						nodeMs,
@@ -330,7 +489,13 @@ async function main() {
 					);
 				}
 			}
-			results.push({ key: benchCase.key, title: benchCase.title, entries: Object.values(benchCase.expected).reduce((a, b) => a + b, 0), floorMs: benchCase.floorMs, runs });
+			results.push({
+				key: benchCase.key,
+				title: benchCase.title,
+				entries: Object.values(benchCase.expected).reduce((a, b) => a + b, 0),
+				floorMs: benchCase.floorMs,
+				runs,
+			});
 		}
 	} finally {
 		await processes.stopAll();
@@ -351,7 +516,9 @@ async function main() {
  * @param {string} dir @param {number} pid @param {any} execution @param {number} exitedAt
  */
 function profileExecution(dir, pid, execution, exitedAt) {
-	const file = fs.readdirSync(dir).find((name) => name.includes(`.${pid}.`) && name.endsWith('.cpuprofile'));
+	const file = fs
+		.readdirSync(dir)
+		.find((name) => name.includes(`.${pid}.`) && name.endsWith('.cpuprofile'));
 	if (!file) return console.log(`(no profile of process ${pid} in ${dir})`);
 	const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 	const from = profile.endTime - (exitedAt - Date.parse(execution.startedAt)) * 1000;
@@ -372,17 +539,23 @@ function printTable(results) {
 		['savedBytes', 'saved execution data', mb],
 	];
 	console.log(`\nMedians of ${RUNS} runs each, n8n ${N8N_VERSION}, ${os.cpus().length} cores.\n`);
-	console.log('| Case | Measure | HTTP Request + Split Out | this package | this package ÷ baseline |');
+	console.log(
+		'| Case | Measure | HTTP Request + Split Out | this package | this package ÷ baseline |',
+	);
 	console.log('|---|---|---|---|---|');
 	for (const result of results) {
 		for (const [index, [key, label, format]] of metrics.entries()) {
 			const ours = median(result.runs.ours.map((/** @type {any} */ r) => r[key]));
 			const base = median(result.runs.baseline.map((/** @type {any} */ r) => r[key]));
-			console.log(`| ${index === 0 ? result.title : ''} | ${label} | ${format(base)} | ${format(ours)} | ${(ours / base).toFixed(2)} |`);
+			console.log(
+				`| ${index === 0 ? result.title : ''} | ${label} | ${format(base)} | ${format(ours)} | ${(ours / base).toFixed(2)} |`,
+			);
 		}
 		if (result.floorMs) {
 			const ours = median(result.runs.ours.map((/** @type {any} */ r) => r.executionMs));
-			console.log(`| | whole execution ÷ floor N·L/C (${ms(result.floorMs)}) | ${(median(result.runs.baseline.map((/** @type {any} */ r) => r.executionMs)) / result.floorMs).toFixed(2)} | ${(ours / result.floorMs).toFixed(2)} | |`);
+			console.log(
+				`| | whole execution ÷ floor N·L/C (${ms(result.floorMs)}) | ${(median(result.runs.baseline.map((/** @type {any} */ r) => r.executionMs)) / result.floorMs).toFixed(2)} | ${(ours / result.floorMs).toFixed(2)} | |`,
+			);
 		}
 	}
 }

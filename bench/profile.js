@@ -30,16 +30,46 @@ async function main() {
 	const workflow = many
 		? singleNodeWorkflow({
 				type: 'surepassStamp',
-					typeVersion: 1.1,
+				typeVersion: 1.1,
 				credentialType: 'surepassApi',
 				name: 'Node',
-				parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.id }}', options: { maxConcurrency: 10 } },
+				parameters: {
+					resource: 'bulkStampOrder',
+					operation: 'getSummary',
+					bulkOrderId: '={{ $json.id }}',
+					options: { maxConcurrency: 10 },
+				},
 				items: Array.from({ length: size }, (_, n) => ({ id: `bulk_stamp_v2_load_${n}` })),
 			})
 		: which === 'surepass'
-			? singleNodeWorkflow({ type: 'surepassStamp', typeVersion: 1.1, credentialType: 'surepassApi', name: 'Node', parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: `bulk_stamp_v2_large_${size}` }, items: [{}] })
-			: singleNodeWorkflow({ type: 'interswitchPaycode', typeVersion: 1.2, credentialType: 'interswitchPaycodeApi', name: 'Node', parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: `large_${size}` }, items: [{}] });
-	const credentials = which !== 'interswitch' ? { surepassApi: emulator.surepassCredential() } : { interswitchPaycodeApi: emulator.interswitchCredential() };
+			? singleNodeWorkflow({
+					type: 'surepassStamp',
+					typeVersion: 1.1,
+					credentialType: 'surepassApi',
+					name: 'Node',
+					parameters: {
+						resource: 'bulkStampOrder',
+						operation: 'getSummary',
+						bulkOrderId: `bulk_stamp_v2_large_${size}`,
+					},
+					items: [{}],
+				})
+			: singleNodeWorkflow({
+					type: 'interswitchPaycode',
+					typeVersion: 1.2,
+					credentialType: 'interswitchPaycodeApi',
+					name: 'Node',
+					parameters: {
+						resource: 'bulkTokenBatch',
+						operation: 'getStatus',
+						referenceId: `large_${size}`,
+					},
+					items: [{}],
+				});
+	const credentials =
+		which !== 'interswitch'
+			? { surepassApi: emulator.surepassCredential() }
+			: { interswitchPaycodeApi: emulator.interswitchCredential() };
 	await harness.run(workflow, { credentials: /** @type {any} */ (credentials) });
 
 	const session = new Session();
@@ -48,17 +78,22 @@ async function main() {
 	await session.post('Profiler.setSamplingInterval', { interval: 100 });
 	await session.post('Profiler.start');
 	const started = Date.now();
-	for (let i = 0; i < 5; i++) await harness.run(workflow, { credentials: /** @type {any} */ (credentials) });
+	for (let i = 0; i < 5; i++)
+		await harness.run(workflow, { credentials: /** @type {any} */ (credentials) });
 	const elapsed = Date.now() - started;
 	const { profile } = await session.post('Profiler.stop');
 	await emulator.stop();
 
-	console.log(`${which}, ${size} entries, 5 runs in ${elapsed} ms (${os.cpus()[0]?.model}, Node ${process.version})\n`);
+	console.log(
+		`${which}, ${size} entries, 5 runs in ${elapsed} ms (${os.cpus()[0]?.model}, Node ${process.version})\n`,
+	);
 	printProfile(profile);
 	const out = path.join(__dirname, 'results', `profile-${which}-${size}.cpuprofile`);
 	fs.mkdirSync(path.dirname(out), { recursive: true });
 	fs.writeFileSync(out, JSON.stringify(profile));
-	console.log(`\nFull profile: ${path.relative(root, out)} (open in Chrome DevTools > Performance)`);
+	console.log(
+		`\nFull profile: ${path.relative(root, out)} (open in Chrome DevTools > Performance)`,
+	);
 }
 
 main().catch((error) => {

@@ -56,8 +56,12 @@ async function fetchBody(/** @type {string} */ url, /** @type {RequestInit} */ i
 }
 
 async function main() {
-	child = fork(path.join(__dirname, 'emulator-process.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-	const { url, surepass, interswitch } = await new Promise((resolve) => child.once('message', resolve));
+	child = fork(path.join(__dirname, 'emulator-process.js'), [], {
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
+	const { url, surepass, interswitch } = await new Promise((resolve) =>
+		child.once('message', resolve),
+	);
 	const { nodeTypes, credentialTypes } = loadPackage(path.join(root, 'dist'));
 	const harness = createHarness({ nodeTypes, credentialTypes });
 	/** @type {any[]} */
@@ -74,21 +78,29 @@ async function main() {
 					typeVersion: 1.1,
 					credentialType: 'surepassApi',
 					name: 'Node',
-					parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: `bulk_stamp_v2_large_${size}` },
+					parameters: {
+						resource: 'bulkStampOrder',
+						operation: 'getSummary',
+						bulkOrderId: `bulk_stamp_v2_large_${size}`,
+					},
 					items: [{}],
 				}),
 			credentials: { surepassApi: surepass },
 			body: (/** @type {number} */ size) =>
 				fetchBody(`${url}/api/v1/stamper-v2/bulk-stamp-order-summary`, {
 					method: 'POST',
-					headers: { authorization: `Bearer ${surepass.token}`, 'content-type': 'application/json' },
+					headers: {
+						authorization: `Bearer ${surepass.token}`,
+						'content-type': 'application/json',
+					},
 					body: JSON.stringify({ client_id: `bulk_stamp_v2_large_${size}` }),
 				}),
 			floor: (/** @type {string} */ body) => {
 				const parsed = JSON.parse(body);
 				const out = [];
 				for (const [status, branch] of Object.entries(parsed.data.summary)) {
-					for (const stampId of /** @type {{ stamps: string[] }} */ (branch).stamps) out.push({ stampId, status });
+					for (const stampId of /** @type {{ stamps: string[] }} */ (branch).stamps)
+						out.push({ stampId, status });
 				}
 				return out;
 			},
@@ -100,15 +112,22 @@ async function main() {
 					typeVersion: 1.2,
 					credentialType: 'interswitchPaycodeApi',
 					name: 'Node',
-					parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: `large_${size}` },
+					parameters: {
+						resource: 'bulkTokenBatch',
+						operation: 'getStatus',
+						referenceId: `large_${size}`,
+					},
 					items: [{}],
 				}),
 			credentials: { interswitchPaycodeApi: interswitch },
 			body: async (/** @type {number} */ size) => {
 				const token = await passportToken(interswitch);
-				return await fetchBody(`${interswitch.contextUrl}/pwm/bulk/tokens/comprehensive/status?referenceId=large_${size}&frontEndPartner=455`, {
-					headers: { authorization: `Bearer ${token}` },
-				});
+				return await fetchBody(
+					`${interswitch.contextUrl}/pwm/bulk/tokens/comprehensive/status?referenceId=large_${size}&frontEndPartner=455`,
+					{
+						headers: { authorization: `Bearer ${token}` },
+					},
+				);
 			},
 			floor: (/** @type {string} */ body) => {
 				const parsed = JSON.parse(body);
@@ -131,16 +150,21 @@ async function main() {
 			const floorPeaks = [];
 			// One warm-up of each, not counted.
 			spec.floor(body);
-			await harness.run(spec.workflow(size), { credentials: /** @type {any} */ (spec.credentials) });
+			await harness.run(spec.workflow(size), {
+				credentials: /** @type {any} */ (spec.credentials),
+			});
 			for (let i = 0; i < repetitions; i++) {
 				const floor = await measure(async () => spec.floor(body));
 				floors.push(floor.ms);
 				floorPeaks.push(floor.peakMb);
 				const run = await measure(async () => {
-					const result = await harness.run(spec.workflow(size), { credentials: /** @type {any} */ (spec.credentials) });
+					const result = await harness.run(spec.workflow(size), {
+						credentials: /** @type {any} */ (spec.credentials),
+					});
 					const outputs = result.outputs('Node');
 					const count = outputs.reduce((total, items) => total + items.length, 0);
-					if (result.error || count < size) throw new Error(`${name} ${size}: ${count} items, error ${String(result.error)}`);
+					if (result.error || count < size)
+						throw new Error(`${name} ${size}: ${count} items, error ${String(result.error)}`);
 					return outputs;
 				});
 				times.push(run.ms);
@@ -171,22 +195,39 @@ async function main() {
 		const items = Array.from({ length: 1000 }, (_, n) => ({ id: `bulk_stamp_v2_load_${n}` }));
 		const workflow = singleNodeWorkflow({
 			type: 'surepassStamp',
-					typeVersion: 1.1,
+			typeVersion: 1.1,
 			credentialType: 'surepassApi',
 			name: 'Node',
-			parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.id }}', options: { maxConcurrency: concurrency } },
+			parameters: {
+				resource: 'bulkStampOrder',
+				operation: 'getSummary',
+				bulkOrderId: '={{ $json.id }}',
+				options: { maxConcurrency: concurrency },
+			},
 			items,
 		});
 		const times = [];
 		let maxInFlight = 0;
 		for (let i = 0; i < runs; i++) {
 			await ask({ type: 'reset' });
-			const run = await measure(async () => harness.run(workflow, { credentials: { surepassApi: surepass } }));
+			const run = await measure(async () =>
+				harness.run(workflow, { credentials: { surepassApi: surepass } }),
+			);
 			times.push(run.ms);
 			maxInFlight = Math.max(maxInFlight, (await ask({ type: 'stats' })).stats.maxInFlight);
 		}
 		const floorMs = (1000 * 20) / concurrency;
-		const row = { case: 'Many orders', size: 1000, unit: `orders, concurrency ${concurrency}`, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), floorMs, ratio: median(times) / floorMs, maxInFlight };
+		const row = {
+			case: 'Many orders',
+			size: 1000,
+			unit: `orders, concurrency ${concurrency}`,
+			medianMs: median(times),
+			minMs: Math.min(...times),
+			maxMs: Math.max(...times),
+			floorMs,
+			ratio: median(times) / floorMs,
+			maxInFlight,
+		};
 		results.push(row);
 		print(row);
 	}
@@ -198,15 +239,35 @@ async function main() {
 		await ask({ type: 'reset' });
 		const workflow = singleNodeWorkflow({
 			type: 'surepassStamp',
-					typeVersion: 1.1,
+			typeVersion: 1.1,
 			credentialType: 'surepassApi',
 			name: 'Node',
-			parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: `bulk_stamp_v2_progress_${polls}_bench`, waitForCompletion: true, pollIntervalSeconds: 0.02, maxWaitSeconds: 60 },
+			parameters: {
+				resource: 'bulkStampOrder',
+				operation: 'getSummary',
+				bulkOrderId: `bulk_stamp_v2_progress_${polls}_bench`,
+				waitForCompletion: true,
+				pollIntervalSeconds: 0.02,
+				maxWaitSeconds: 60,
+			},
 			items: [{}],
 		});
-		const run = await measure(async () => harness.run(workflow, { credentials: { surepassApi: surepass } }));
+		const run = await measure(async () =>
+			harness.run(workflow, { credentials: { surepassApi: surepass } }),
+		);
 		const requests = (await ask({ type: 'stats' })).stats.requests;
-		const row = { case: 'Polling', size: polls, unit: 'requests needed', medianMs: run.ms, minMs: run.ms, maxMs: run.ms, floorMs: (polls - 1) * 20, ratio: run.ms / ((polls - 1) * 20), requests, minimumRequests: polls };
+		const row = {
+			case: 'Polling',
+			size: polls,
+			unit: 'requests needed',
+			medianMs: run.ms,
+			minMs: run.ms,
+			maxMs: run.ms,
+			floorMs: (polls - 1) * 20,
+			ratio: run.ms / ((polls - 1) * 20),
+			requests,
+			minimumRequests: polls,
+		};
 		results.push(row);
 		print(row);
 	}
@@ -215,7 +276,10 @@ async function main() {
 	const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
 	const report = { date: new Date().toISOString(), machine, quick: QUICK, runs, results };
 	fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-	fs.writeFileSync(path.join(__dirname, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+	fs.writeFileSync(
+		path.join(__dirname, 'results', 'latest.json'),
+		`${JSON.stringify(report, null, 2)}\n`,
+	);
 	console.log(`\n${table(report)}\n\nWritten to bench/results/latest.json`);
 	if (process.env.BENCH_UPDATE_README === '1') {
 		// The README shows the latest full run: `BENCH_UPDATE_README=1 npm run bench`.
@@ -234,7 +298,9 @@ async function main() {
 
 /** @param {any} row */
 function print(row) {
-	process.stderr.write(`${row.case} ${row.size}: median ${row.medianMs.toFixed(0)} ms, floor ${row.floorMs.toFixed(0)} ms, ratio ${row.ratio.toFixed(2)}${row.peakMb !== undefined ? `, peak ${row.peakMb.toFixed(0)} MB (floor ${row.floorPeakMb.toFixed(0)} MB)` : ''}\n`);
+	process.stderr.write(
+		`${row.case} ${row.size}: median ${row.medianMs.toFixed(0)} ms, floor ${row.floorMs.toFixed(0)} ms, ratio ${row.ratio.toFixed(2)}${row.peakMb !== undefined ? `, peak ${row.peakMb.toFixed(0)} MB (floor ${row.floorPeakMb.toFixed(0)} MB)` : ''}\n`,
+	);
 }
 
 /** @param {any} report */
@@ -246,11 +312,15 @@ function table(report) {
 		'|---|---|---|---|---|---|---|---|',
 	];
 	for (const row of report.results) {
-		const memory = row.peakMb === undefined ? '—' : `${row.peakMb.toFixed(0)} MB (${row.floorPeakMb.toFixed(0)} MB, ${row.memoryRatio.toFixed(2)}×)`;
+		const memory =
+			row.peakMb === undefined
+				? '—'
+				: `${row.peakMb.toFixed(0)} MB (${row.floorPeakMb.toFixed(0)} MB, ${row.memoryRatio.toFixed(2)}×)`;
 		let notes = '';
 		if (row.perEntryUs !== undefined) notes = `${row.perEntryUs.toFixed(2)} µs per entry`;
 		if (row.maxInFlight !== undefined) notes = `most in flight: ${row.maxInFlight}`;
-		if (row.requests !== undefined) notes = `${row.requests} requests, minimum ${row.minimumRequests}`;
+		if (row.requests !== undefined)
+			notes = `${row.requests} requests, minimum ${row.minimumRequests}`;
 		lines.push(
 			`| ${row.case} | ${row.size.toLocaleString('en-US')} ${row.unit} | ${fmt(row.medianMs)} | ${fmt(row.minMs)}–${fmt(row.maxMs)} | ${fmt(row.floorMs)} | ${row.ratio.toFixed(2)}× | ${memory} | ${notes} |`,
 		);

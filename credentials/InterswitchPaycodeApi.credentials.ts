@@ -40,7 +40,8 @@ export class InterswitchPaycodeApi implements ICredentialType {
 		dark: 'file:../nodes/InterswitchPaycode/paycode.dark.svg',
 	};
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-surepass-interswitch#interswitch-paycode-api-credential';
+	documentationUrl =
+		'https://www.npmjs.com/package/n8n-nodes-surepass-interswitch#interswitch-paycode-api-credential';
 
 	properties: INodeProperties[] = [
 		{
@@ -94,7 +95,8 @@ export class InterswitchPaycodeApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'profile',
-			description: 'Optional OAuth2 scope to ask Passport for. Leave empty unless Interswitch told you one.',
+			description:
+				'Optional OAuth2 scope to ask Passport for. Leave empty unless Interswitch told you one.',
 		},
 		{
 			displayName: 'Add InterswitchAuth Signature Headers',
@@ -135,7 +137,10 @@ export class InterswitchPaycodeApi implements ICredentialType {
 	 * Gets an access token from Interswitch Passport (OAuth2 client credentials). n8n calls this
 	 * when the stored token is empty or was found expired, and stores what it returns.
 	 */
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		const tokenUrl = checkBaseUrl(credentials.passportTokenUrl, 'Passport Token URL');
 		if (!tokenUrl.ok) throw new Error(tokenUrl.problem);
 		const clientId = String(credentials.clientId ?? '');
@@ -146,7 +151,11 @@ export class InterswitchPaycodeApi implements ICredentialType {
 		const host = new URL(tokenUrl.url).host;
 		// Failures carry the token endpoint's host, so the node names Passport, not the Paycode API.
 		const failure = (message: string, code?: string) =>
-			Object.assign(new Error(message), { [TOKEN_ENDPOINT_PROPERTY]: host }, code === undefined ? {} : { code });
+			Object.assign(
+				new Error(message),
+				{ [TOKEN_ENDPOINT_PROPERTY]: host },
+				code === undefined ? {} : { code },
+			);
 
 		const key = renewalKey([tokenUrl.url, clientId, clientSecret, scope]);
 		const reused = recentRenewal(key, credentials.accessToken);
@@ -172,15 +181,25 @@ export class InterswitchPaycodeApi implements ICredentialType {
 			})) as { statusCode: number; body: unknown };
 		} catch (error) {
 			// A transport code keeps the failure retryable by the node, like any network failure.
-			const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
-			throw failure(`Interswitch Passport could not be reached at ${host}`, typeof code === 'string' ? code : 'EPASSPORT_UNAVAILABLE');
+			const code =
+				(error as { code?: unknown; cause?: { code?: unknown } }).code ??
+				(error as { cause?: { code?: unknown } }).cause?.code;
+			throw failure(
+				`Interswitch Passport could not be reached at ${host}`,
+				typeof code === 'string' ? code : 'EPASSPORT_UNAVAILABLE',
+			);
 		}
 		const body = parsePassport(answer.body);
 		const { statusCode } = answer;
 		if (statusCode >= 500 || statusCode === 429) {
-			throw failure(`Interswitch Passport at ${host} is unavailable (HTTP ${statusCode})`, 'EPASSPORT_UNAVAILABLE');
+			throw failure(
+				`Interswitch Passport at ${host} is unavailable (HTTP ${statusCode})`,
+				'EPASSPORT_UNAVAILABLE',
+			);
 		}
-		const reason = [body?.error, body?.error_description].filter((part) => typeof part === 'string' && part !== '').join(': ');
+		const reason = [body?.error, body?.error_description]
+			.filter((part) => typeof part === 'string' && part !== '')
+			.join(': ');
 		if (statusCode !== 200 || typeof body?.access_token !== 'string' || body.access_token === '') {
 			const said = reason ? `: ${reason}` : '';
 			const what =
@@ -216,7 +235,9 @@ export class InterswitchPaycodeApi implements ICredentialType {
 			// The stored token is (about to be) expired. n8n's httpRequestWithAuthentication treats a
 			// 401 raised here like a 401 from the server: it runs preAuthentication again and calls
 			// authenticate once more, so the token is renewed before any request goes out.
-			throw Object.assign(new Error('The Interswitch access token has expired'), { response: { status: 401 } });
+			throw Object.assign(new Error('The Interswitch access token has expired'), {
+				response: { status: 401 },
+			});
 		}
 		const headers: Record<string, string> = {
 			...(requestOptions.headers as Record<string, string>),
@@ -230,7 +251,8 @@ export class InterswitchPaycodeApi implements ICredentialType {
 					url: withQuery(url, requestOptions.qs),
 					clientId: String(credentials.clientId ?? ''),
 					clientSecret: String(credentials.clientSecret ?? ''),
-					signatureMethod: credentials.signatureMethod === 'SHA1' ? 'SHA1' : ('SHA512' as SignatureMethod),
+					signatureMethod:
+						credentials.signatureMethod === 'SHA1' ? 'SHA1' : ('SHA512' as SignatureMethod),
 				}),
 			);
 		}
@@ -266,7 +288,8 @@ export class InterswitchPaycodeApi implements ICredentialType {
 				properties: {
 					key: 'error.code',
 					value: '10801',
-					message: 'The token works, but Interswitch does not know the Front-End Partner ID. Check it.',
+					message:
+						'The token works, but Interswitch does not know the Front-End Partner ID. Check it.',
 				},
 			},
 			{
@@ -274,7 +297,8 @@ export class InterswitchPaycodeApi implements ICredentialType {
 				properties: {
 					key: 'error.code',
 					value: 'E24',
-					message: "Interswitch refused the request signature: the timestamp is out of window. Check this machine's clock.",
+					message:
+						"Interswitch refused the request signature: the timestamp is out of window. Check this machine's clock.",
 				},
 			},
 		],

@@ -17,9 +17,13 @@ export class SurepassApi implements ICredentialType {
 
 	displayName = 'Surepass API';
 
-	icon: Icon = { light: 'file:../nodes/SurepassStamp/surepass.svg', dark: 'file:../nodes/SurepassStamp/surepass.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/SurepassStamp/surepass.svg',
+		dark: 'file:../nodes/SurepassStamp/surepass.dark.svg',
+	};
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-surepass-interswitch#surepass-api-credential';
+	documentationUrl =
+		'https://www.npmjs.com/package/n8n-nodes-surepass-interswitch#surepass-api-credential';
 
 	properties: INodeProperties[] = [
 		{
@@ -81,7 +85,10 @@ export class SurepassApi implements ICredentialType {
 		if (unsafe !== undefined) throw new Error(unsafe);
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.token ?? '')}` },
+			headers: {
+				...requestOptions.headers,
+				Authorization: `Bearer ${String(credentials.token ?? '')}`,
+			},
 		};
 	}
 

@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, UsableAsToolDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	UsableAsToolDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as bulkTokenBatch from './actions/bulkTokenBatch';
@@ -14,12 +20,18 @@ export class InterswitchPaycode implements INodeType {
 		// 1.1: One-Time PINs are masked unless chosen otherwise (1 included them by default).
 		version: [1, 1.1, 1.2],
 		defaultVersion: 1.2,
-		subtitle: '={{ "Get Status: " + ($parameter["output"] === "perBatch" ? "one item per batch" : "one item per token") }}',
+		subtitle:
+			'={{ "Get Status: " + ($parameter["output"] === "perBatch" ? "one item per batch" : "one item per token") }}',
 		description:
 			'Check an Interswitch Paycode bulk token batch and route its tokens to Pending, Successful and Failed',
 		defaults: { name: 'Interswitch Paycode' },
 		// As a tool: one output that describes every branch, so the branch names do not apply.
-		usableAsTool: { replacements: { outputNames: undefined, subtitle: 'Get Status: every branch, for the agent' } as UsableAsToolDescription['replacements'] },
+		usableAsTool: {
+			replacements: {
+				outputNames: undefined,
+				subtitle: 'Get Status: every branch, for the agent',
+			} as UsableAsToolDescription['replacements'],
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: TOKEN_BRANCHES.map(() => NodeConnectionTypes.Main),
 		outputNames: TOKEN_BRANCHES.map((branch) => branch.outputName),

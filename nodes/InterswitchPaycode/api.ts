@@ -9,7 +9,13 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { ApiFailure } from '../shared/errors';
-import { attemptsText, networkFailure, parseJsonBody, redirectFailure, unexpectedResponseFailure } from '../shared/errors';
+import {
+	attemptsText,
+	networkFailure,
+	parseJsonBody,
+	redirectFailure,
+	unexpectedResponseFailure,
+} from '../shared/errors';
 import type { HttpResponse, SendResult } from '../shared/transport';
 import type { BaseUrlCheck } from '../shared/url';
 import { checkBaseUrl, hostOf } from '../shared/url';
@@ -33,7 +39,11 @@ export function contextUrl(credentials: ICredentialDataDecryptedObject): BaseUrl
  * The query string is built here, each value percent-encoded, rather than left to the HTTP
  * client: the signature headers sign the exact URL, and no value can add or change a parameter.
  */
-export function statusRequest(baseUrl: string, referenceId: string, frontEndPartnerId: string): IHttpRequestOptions {
+export function statusRequest(
+	baseUrl: string,
+	referenceId: string,
+	frontEndPartnerId: string,
+): IHttpRequestOptions {
 	const query = `referenceId=${encodeURIComponent(referenceId)}&frontEndPartner=${encodeURIComponent(frontEndPartnerId)}`;
 	return {
 		method: 'GET',
@@ -55,10 +65,15 @@ interface Query {
 export function interpretStatus(result: SendResult, query: Query, baseUrl: string): StatusOutcome {
 	if (result.kind === 'network') {
 		const failure = networkFailure(VENDOR, hostOf(baseUrl), result, TOKEN_SERVICE);
-		if (result.stage === 'token' && result.reason === 'connection' && result.detail.startsWith(TOKEN_SERVICE)) {
+		if (
+			result.stage === 'token' &&
+			result.reason === 'connection' &&
+			result.detail.startsWith(TOKEN_SERVICE)
+		) {
 			// Passport answered, but with an outage status (the credential says which).
 			failure.message = `${result.detail} (${attemptsText(result.attempts)})`;
-			failure.description = 'Access tokens come from Passport. Check the Passport Token URL in the credential and try again later.';
+			failure.description =
+				'Access tokens come from Passport. Check the Passport Token URL in the credential and try again later.';
 		}
 		return { ok: false, failure };
 	}
@@ -67,9 +82,11 @@ export function interpretStatus(result: SendResult, query: Query, baseUrl: strin
 	const parsed = parseJsonBody(result);
 	const body = parsed.ok && isObject(parsed.value) ? parsed.value : undefined;
 	if (status >= 400) return httpFailure(result, body, query);
-	if (!parsed.ok) return { ok: false, failure: unexpectedResponseFailure(VENDOR, parsed.problem, status) };
+	if (!parsed.ok)
+		return { ok: false, failure: unexpectedResponseFailure(VENDOR, parsed.problem, status) };
 	const batch = parseBatchStatus(parsed.value, query.referenceId);
-	if (!batch.ok) return { ok: false, failure: unexpectedResponseFailure(VENDOR, batch.problem, status) };
+	if (!batch.ok)
+		return { ok: false, failure: unexpectedResponseFailure(VENDOR, batch.problem, status) };
 	// A 200 carrying an error object and no token lists is an error all the same.
 	if (body && isObject(body.error) && body.successful === undefined && body.summary === undefined) {
 		return httpFailure({ ...result, status: 400 }, body, query, status);
@@ -110,7 +127,8 @@ function httpFailure(
 				failure: {
 					...base,
 					message: `Interswitch says the Reference ID is empty (E50${said})`,
-					description: 'Map the batch reference used when the tokens were generated into Reference ID.',
+					description:
+						'Map the batch reference used when the tokens were generated into Reference ID.',
 				},
 			};
 		case '10801':
@@ -119,7 +137,8 @@ function httpFailure(
 				failure: {
 					...base,
 					message: `Interswitch does not know the front-end partner ${partner} (10801)`,
-					description: 'Check the Front-End Partner ID in the node, or the default in the Interswitch Paycode API credential.',
+					description:
+						'Check the Front-End Partner ID in the node, or the default in the Interswitch Paycode API credential.',
 				},
 			};
 		case '10400':
@@ -167,7 +186,8 @@ function httpFailure(
 	}
 	if (status === 401) {
 		// A 401 without a business code is about the access token itself.
-		const reason = typeof body?.error_description === 'string' ? `: ${body.error_description}` : said;
+		const reason =
+			typeof body?.error_description === 'string' ? `: ${body.error_description}` : said;
 		return {
 			ok: false,
 			tokenRejected: true,
@@ -186,7 +206,8 @@ function httpFailure(
 			failure: {
 				...base,
 				message: `Interswitch refused access (HTTP 403${said})`,
-				description: 'The client may not use the Paycode API, or Interswitch expects signed requests: check the signature setting in the credential.',
+				description:
+					'The client may not use the Paycode API, or Interswitch expects signed requests: check the signature setting in the credential.',
 			},
 		};
 	}
@@ -196,7 +217,8 @@ function httpFailure(
 			failure: {
 				...base,
 				message: `Interswitch has no batch status endpoint at the Context URL (HTTP 404)`,
-				description: 'Check the Context URL in the credential: the path /pwm/bulk/tokens/comprehensive/status is appended to it.',
+				description:
+					'Check the Context URL in the credential: the path /pwm/bulk/tokens/comprehensive/status is appended to it.',
 			},
 		};
 	}
@@ -230,16 +252,20 @@ function httpFailure(
 	};
 }
 
-function readVendorError(body: Record<string, unknown> | undefined): { code?: string; message?: string } | undefined {
+function readVendorError(
+	body: Record<string, unknown> | undefined,
+): { code?: string; message?: string } | undefined {
 	if (!body) return undefined;
 	const candidates = [body.error, Array.isArray(body.errors) ? body.errors[0] : undefined];
 	for (const candidate of candidates) {
 		if (isObject(candidate)) {
-			const code = candidate.code === undefined || candidate.code === null ? undefined : String(candidate.code);
+			const code =
+				candidate.code === undefined || candidate.code === null
+					? undefined
+					: String(candidate.code);
 			const message = typeof candidate.message === 'string' ? candidate.message : undefined;
 			if (code !== undefined || message !== undefined) return { code, message };
 		}
 	}
 	return undefined;
 }
-

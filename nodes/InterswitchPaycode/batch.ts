@@ -55,19 +55,31 @@ export type BatchParse = { ok: true; batch: BatchStatus } | { ok: false; problem
  * (summary counts that disagree with the lists) in `warnings`.
  */
 export function parseBatchStatus(body: unknown, referenceId: string): BatchParse {
-	if (!isObject(body)) return { ok: false, problem: `the body is ${describeJsonType(body)}, expected a JSON object` };
+	if (!isObject(body))
+		return { ok: false, problem: `the body is ${describeJsonType(body)}, expected a JSON object` };
 	const warnings: string[] = [];
 	const lists: Record<'successful' | 'failed', PaycodeToken[]> = { successful: [], failed: [] };
 	for (const key of ['successful', 'failed'] as const) {
 		// The seed's table names the failed list "Failed" while its JSON uses lower case keys: both
 		// are read, so that a token listed under either is never dropped.
-		const fields = [key, key === 'failed' ? 'Failed' : 'Successful'].filter((field) => body[field] !== undefined && body[field] !== null);
-		if (fields.length === 2 && [body[fields[0]], body[fields[1]]].every((list) => Array.isArray(list) && list.length > 0)) {
-			warnings.push(`the response lists ${key} tokens under both "${fields[0]}" and "${fields[1]}"; both lists were read`);
+		const fields = [key, key === 'failed' ? 'Failed' : 'Successful'].filter(
+			(field) => body[field] !== undefined && body[field] !== null,
+		);
+		if (
+			fields.length === 2 &&
+			[body[fields[0]], body[fields[1]]].every((list) => Array.isArray(list) && list.length > 0)
+		) {
+			warnings.push(
+				`the response lists ${key} tokens under both "${fields[0]}" and "${fields[1]}"; both lists were read`,
+			);
 		}
 		for (const field of fields) {
 			const raw = body[field];
-			if (!Array.isArray(raw)) return { ok: false, problem: `"${field}" is ${describeJsonType(raw)}, expected a list of tokens` };
+			if (!Array.isArray(raw))
+				return {
+					ok: false,
+					problem: `"${field}" is ${describeJsonType(raw)}, expected a list of tokens`,
+				};
 			for (let i = 0; i < raw.length; i++) {
 				const token = parseToken(raw[i], field, i);
 				if (typeof token === 'string') return { ok: false, problem: token };
@@ -94,32 +106,76 @@ export function parseBatchStatus(body: unknown, referenceId: string): BatchParse
 	let batchReference = referenceId;
 	const vendorSummary = body.summary;
 	if (isObject(vendorSummary)) {
-		if (typeof vendorSummary.batchReference === 'string' || typeof vendorSummary.batchReference === 'number') {
+		if (
+			typeof vendorSummary.batchReference === 'string' ||
+			typeof vendorSummary.batchReference === 'number'
+		) {
 			batchReference = String(vendorSummary.batchReference);
 			if (batchReference !== referenceId) {
-				warnings.push(`Interswitch answered for batch "${batchReference}" while "${referenceId}" was asked for`);
+				warnings.push(
+					`Interswitch answered for batch "${batchReference}" while "${referenceId}" was asked for`,
+				);
 			}
 		}
-		compare(vendorSummary, 'numberOfSuccessful', summary.numberOfSuccessful, 'successful tokens', warnings);
+		compare(
+			vendorSummary,
+			'numberOfSuccessful',
+			summary.numberOfSuccessful,
+			'successful tokens',
+			warnings,
+		);
 		compare(vendorSummary, 'numberOfFailed', summary.numberOfFailed, 'failed tokens', warnings);
-		compare(vendorSummary, 'amountOfSuccessful', summary.amountOfSuccessfulKobo, 'kobo in successful tokens', warnings);
-		compare(vendorSummary, 'amountOfFailed', summary.amountOfFailedKobo, 'kobo in failed tokens', warnings);
+		compare(
+			vendorSummary,
+			'amountOfSuccessful',
+			summary.amountOfSuccessfulKobo,
+			'kobo in successful tokens',
+			warnings,
+		);
+		compare(
+			vendorSummary,
+			'amountOfFailed',
+			summary.amountOfFailedKobo,
+			'kobo in failed tokens',
+			warnings,
+		);
 	} else if (vendorSummary !== undefined) {
-		warnings.push(`"summary" is ${describeJsonType(vendorSummary)}; the counts were taken from the lists`);
+		warnings.push(
+			`"summary" is ${describeJsonType(vendorSummary)}; the counts were taken from the lists`,
+		);
 	} else {
 		warnings.push('the response has no "summary"; the counts were taken from the lists');
 	}
-	return { ok: true, batch: { batchReference, successful: lists.successful, failed: lists.failed, summary, warnings } };
+	return {
+		ok: true,
+		batch: {
+			batchReference,
+			successful: lists.successful,
+			failed: lists.failed,
+			summary,
+			warnings,
+		},
+	};
 }
 
-function compare(summary: Record<string, unknown>, key: string, fromLists: number, what: string, warnings: string[]): void {
+function compare(
+	summary: Record<string, unknown>,
+	key: string,
+	fromLists: number,
+	what: string,
+	warnings: string[],
+): void {
 	const raw = summary[key];
 	if (raw === undefined || raw === null) return;
 	const stated = toNonNegativeInteger(raw);
 	if (stated === undefined) {
-		warnings.push(`"summary.${key}" is not a whole number (${preview(raw)}); the lists were counted instead`);
+		warnings.push(
+			`"summary.${key}" is not a whole number (${preview(raw)}); the lists were counted instead`,
+		);
 	} else if (stated !== fromLists) {
-		warnings.push(`Interswitch's summary says ${stated} ${what} but the lists hold ${fromLists}; the lists are used`);
+		warnings.push(
+			`Interswitch's summary says ${stated} ${what} but the lists hold ${fromLists}; the lists are used`,
+		);
 	}
 }
 
@@ -134,7 +190,8 @@ function parseToken(raw: unknown, list: string, index: number): PaycodeToken | s
 	let surchargeKobo = 0;
 	if (raw.surcharge !== undefined && raw.surcharge !== null && raw.surcharge !== '') {
 		const surcharge = toNonNegativeInteger(raw.surcharge);
-		if (surcharge === undefined) return `"${field()}.surcharge" is not a whole number of kobo (${preview(raw.surcharge)})`;
+		if (surcharge === undefined)
+			return `"${field()}.surcharge" is not a whole number of kobo (${preview(raw.surcharge)})`;
 		surchargeKobo = surcharge;
 	}
 	const beneficiary = raw.beneficiaryNumber;
@@ -146,7 +203,12 @@ function parseToken(raw: unknown, list: string, index: number): PaycodeToken | s
 	if (typeof pin !== 'string' && typeof pin !== 'number') {
 		return `"${field()}.oneTimePin" is ${describeJsonType(pin)}, expected a PIN`;
 	}
-	return { beneficiaryNumber: String(beneficiary), amountKobo, surchargeKobo, oneTimePin: String(pin) };
+	return {
+		beneficiaryNumber: String(beneficiary),
+		amountKobo,
+		surchargeKobo,
+		oneTimePin: String(pin),
+	};
 }
 
 /** The exact total, or undefined past 2^53 - 1, where adding would round. */
@@ -205,7 +267,10 @@ function summaryJson(batch: BatchStatus, options: RouteOptions): Json {
 	};
 	if (options.expectedCount !== undefined) {
 		out.expectedCount = options.expectedCount;
-		out.outstandingCount = Math.max(0, options.expectedCount - summary.numberOfSuccessful - summary.numberOfFailed);
+		out.outstandingCount = Math.max(
+			0,
+			options.expectedCount - summary.numberOfSuccessful - summary.numberOfFailed,
+		);
 	}
 	return out;
 }
@@ -218,9 +283,24 @@ function tokenJson(token: PaycodeToken, pins: PinMode): Json {
 	const { beneficiaryNumber, amountKobo, surchargeKobo } = token;
 	const amountNaira = koboToNaira(amountKobo);
 	if (pins === 'include') {
-		return { beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY, oneTimePin: token.oneTimePin };
+		return {
+			beneficiaryNumber,
+			amountKobo,
+			surchargeKobo,
+			amountNaira,
+			currency: CURRENCY,
+			oneTimePin: token.oneTimePin,
+		};
 	}
-	if (pins === 'mask') return { beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY, oneTimePin: MASKED_PIN };
+	if (pins === 'mask')
+		return {
+			beneficiaryNumber,
+			amountKobo,
+			surchargeKobo,
+			amountNaira,
+			currency: CURRENCY,
+			oneTimePin: MASKED_PIN,
+		};
 	return { beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY };
 }
 
@@ -228,26 +308,93 @@ function tokenJson(token: PaycodeToken, pins: PinMode): Json {
  * One item per token, with the batch's reference and partner, and the batch's summary (shared, not
  * copied) unless it is left out. Fixed-shape literals, one per case, as in tokenJson.
  */
-function tokenItem(head: { batchReference: string; frontEndPartnerId: string }, status: string, token: PaycodeToken, pins: PinMode, summary: Json | undefined): Json {
+function tokenItem(
+	head: { batchReference: string; frontEndPartnerId: string },
+	status: string,
+	token: PaycodeToken,
+	pins: PinMode,
+	summary: Json | undefined,
+): Json {
 	const { batchReference, frontEndPartnerId } = head;
 	const { beneficiaryNumber, amountKobo, surchargeKobo } = token;
 	const amountNaira = koboToNaira(amountKobo);
 	if (summary === undefined) {
 		if (pins === 'include') {
-			return { batchReference, frontEndPartnerId, status, beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY, oneTimePin: token.oneTimePin };
+			return {
+				batchReference,
+				frontEndPartnerId,
+				status,
+				beneficiaryNumber,
+				amountKobo,
+				surchargeKobo,
+				amountNaira,
+				currency: CURRENCY,
+				oneTimePin: token.oneTimePin,
+			};
 		}
 		if (pins === 'mask') {
-			return { batchReference, frontEndPartnerId, status, beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY, oneTimePin: MASKED_PIN };
+			return {
+				batchReference,
+				frontEndPartnerId,
+				status,
+				beneficiaryNumber,
+				amountKobo,
+				surchargeKobo,
+				amountNaira,
+				currency: CURRENCY,
+				oneTimePin: MASKED_PIN,
+			};
 		}
-		return { batchReference, frontEndPartnerId, status, beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY };
+		return {
+			batchReference,
+			frontEndPartnerId,
+			status,
+			beneficiaryNumber,
+			amountKobo,
+			surchargeKobo,
+			amountNaira,
+			currency: CURRENCY,
+		};
 	}
 	if (pins === 'include') {
-		return { batchReference, frontEndPartnerId, status, beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY, oneTimePin: token.oneTimePin, summary };
+		return {
+			batchReference,
+			frontEndPartnerId,
+			status,
+			beneficiaryNumber,
+			amountKobo,
+			surchargeKobo,
+			amountNaira,
+			currency: CURRENCY,
+			oneTimePin: token.oneTimePin,
+			summary,
+		};
 	}
 	if (pins === 'mask') {
-		return { batchReference, frontEndPartnerId, status, beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY, oneTimePin: MASKED_PIN, summary };
+		return {
+			batchReference,
+			frontEndPartnerId,
+			status,
+			beneficiaryNumber,
+			amountKobo,
+			surchargeKobo,
+			amountNaira,
+			currency: CURRENCY,
+			oneTimePin: MASKED_PIN,
+			summary,
+		};
 	}
-	return { batchReference, frontEndPartnerId, status, beneficiaryNumber, amountKobo, surchargeKobo, amountNaira, currency: CURRENCY, summary };
+	return {
+		batchReference,
+		frontEndPartnerId,
+		status,
+		beneficiaryNumber,
+		amountKobo,
+		surchargeKobo,
+		amountNaira,
+		currency: CURRENCY,
+		summary,
+	};
 }
 
 /** The keys of every entry `routeBatch` can route, for "Only Changes Since Last Run". */
@@ -264,9 +411,17 @@ export function batchChangeKeys(batch: BatchStatus, options: RouteOptions): stri
 /** The key of the Pending item (tokens not generated yet), if the batch has one. */
 function pendingKey(batch: BatchStatus, options: RouteOptions): string | undefined {
 	const generated = batch.successful.length + batch.failed.length;
-	const outstanding = options.expectedCount === undefined ? undefined : options.expectedCount - generated;
+	const outstanding =
+		options.expectedCount === undefined ? undefined : options.expectedCount - generated;
 	if (!((outstanding !== undefined && outstanding > 0) || generated === 0)) return undefined;
-	return stateKey('token', options.frontEndPartnerId, batch.batchReference, 'pending', generated, options.expectedCount ?? null);
+	return stateKey(
+		'token',
+		options.frontEndPartnerId,
+		batch.batchReference,
+		'pending',
+		generated,
+		options.expectedCount ?? null,
+	);
 }
 
 /**
@@ -276,12 +431,19 @@ function pendingKey(batch: BatchStatus, options: RouteOptions): string | undefin
  * (and the Pending item) it keeps are routed; `count` and the totals of a One Item per Batch item
  * are then those of the tokens it holds, while `summary` stays the whole batch.
  */
-export function routeBatch(batch: BatchStatus, options: RouteOptions, filter: ChangeFilter = ROUTE_EVERYTHING): Json[][] {
+export function routeBatch(
+	batch: BatchStatus,
+	options: RouteOptions,
+	filter: ChangeFilter = ROUTE_EVERYTHING,
+): Json[][] {
 	const summary = summaryJson(batch, options);
 	const all = filter === ROUTE_EVERYTHING;
 	const combined = filter.notice ? [...batch.warnings, filter.notice] : batch.warnings;
 	const warnings = combined.length > 0 ? combined : undefined;
-	const head = { batchReference: batch.batchReference, frontEndPartnerId: options.frontEndPartnerId };
+	const head = {
+		batchReference: batch.batchReference,
+		frontEndPartnerId: options.frontEndPartnerId,
+	};
 	const outputs: Json[][] = [[], [], []];
 	const branches: Array<[number, 'successful' | 'failed', PaycodeToken[]]> = [
 		[SUCCESSFUL_OUTPUT, 'successful', batch.successful],
@@ -295,7 +457,10 @@ export function routeBatch(batch: BatchStatus, options: RouteOptions, filter: Ch
 		}
 		if (options.mode === 'perBatch') {
 			if (tokens.length === 0) continue;
-			const branchTotal = status === 'successful' ? batch.summary.amountOfSuccessfulKobo : batch.summary.amountOfFailedKobo;
+			const branchTotal =
+				status === 'successful'
+					? batch.summary.amountOfSuccessfulKobo
+					: batch.summary.amountOfFailedKobo;
 			// A part of an exact total is exact too.
 			const totalKobo = tokens === listed ? branchTotal : (sumKobo(tokens) ?? branchTotal);
 			const item: Json = {
@@ -322,14 +487,19 @@ export function routeBatch(batch: BatchStatus, options: RouteOptions, filter: Ch
 		outputs[output] = items;
 	}
 	const generated = batch.successful.length + batch.failed.length;
-	const outstanding = options.expectedCount === undefined ? undefined : options.expectedCount - generated;
+	const outstanding =
+		options.expectedCount === undefined ? undefined : options.expectedCount - generated;
 	const pending = pendingKey(batch, options);
 	if (pending !== undefined) {
-		if (all || filter.keep(pending)) outputs[PENDING_OUTPUT].push(pendingItem(batch.batchReference, options, generated, summary, warnings));
+		if (all || filter.keep(pending))
+			outputs[PENDING_OUTPUT].push(
+				pendingItem(batch.batchReference, options, generated, summary, warnings),
+			);
 	} else if (outstanding !== undefined && outstanding < 0) {
 		const note = `Interswitch lists ${generated} tokens, more than the ${options.expectedCount} expected`;
 		for (const output of [SUCCESSFUL_OUTPUT, FAILED_OUTPUT]) {
-			for (const item of outputs[output]) item.warnings = [...((item.warnings as string[]) ?? []), note];
+			for (const item of outputs[output])
+				item.warnings = [...((item.warnings as string[]) ?? []), note];
 		}
 	}
 	return outputs;
@@ -349,7 +519,8 @@ export function pendingItem(
 		status: 'pending',
 		expectedCount: options.expectedCount ?? null,
 		generatedCount: generated,
-		outstandingCount: options.expectedCount === undefined ? null : Math.max(0, options.expectedCount - generated),
+		outstandingCount:
+			options.expectedCount === undefined ? null : Math.max(0, options.expectedCount - generated),
 		note:
 			note ??
 			(generated === 0

@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, UsableAsToolDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	UsableAsToolDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as bulkStampOrder from './actions/bulkStampOrder';
@@ -13,11 +19,18 @@ export class SurepassStamp implements INodeType {
 		group: ['transform'],
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{ "Get Summary: " + ($parameter["output"] === "perOrder" ? "one item per order" : "one item per stamp") }}',
-		description: 'Check a Surepass bulk e-stamp order and route its stamps to Pending, Available and Failed',
+		subtitle:
+			'={{ "Get Summary: " + ($parameter["output"] === "perOrder" ? "one item per order" : "one item per stamp") }}',
+		description:
+			'Check a Surepass bulk e-stamp order and route its stamps to Pending, Available and Failed',
 		defaults: { name: 'Surepass Stamp' },
 		// As a tool: one output that describes every branch, so the branch names do not apply.
-		usableAsTool: { replacements: { outputNames: undefined, subtitle: 'Get Summary: every branch, for the agent' } as UsableAsToolDescription['replacements'] },
+		usableAsTool: {
+			replacements: {
+				outputNames: undefined,
+				subtitle: 'Get Summary: every branch, for the agent',
+			} as UsableAsToolDescription['replacements'],
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: STAMP_BRANCHES.map(() => NodeConnectionTypes.Main),
 		outputNames: STAMP_BRANCHES.map((branch) => branch.outputName),

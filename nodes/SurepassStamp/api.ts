@@ -56,15 +56,21 @@ const ENVELOPE_PEEK_BYTES = 65_536;
 export function envelopeStatus(response: HttpResponse): number {
 	if (response.status !== 200 || response.body.length > ENVELOPE_PEEK_BYTES) return response.status;
 	const parsed = parseJsonBody(response);
-	if (!parsed.ok || !isObject(parsed.value) || parsed.value.success !== false) return response.status;
+	if (!parsed.ok || !isObject(parsed.value) || parsed.value.success !== false)
+		return response.status;
 	const inner = parsed.value.status_code;
 	return typeof inner === 'number' && inner >= 400 ? inner : response.status;
 }
 
-export type SummaryOutcome = { ok: true; summary: StampOrderSummary } | { ok: false; failure: ApiFailure };
+export type SummaryOutcome =
+	{ ok: true; summary: StampOrderSummary } | { ok: false; failure: ApiFailure };
 
 /** Reads what came back for one order. Pure: no I/O, no n8n. */
-export function interpretSummary(result: SendResult, bulkOrderId: string, baseUrl: string): SummaryOutcome {
+export function interpretSummary(
+	result: SendResult,
+	bulkOrderId: string,
+	baseUrl: string,
+): SummaryOutcome {
 	if (result.kind === 'network') {
 		return { ok: false, failure: networkFailure(VENDOR, hostOf(baseUrl), result) };
 	}
@@ -76,14 +82,16 @@ export function interpretSummary(result: SendResult, bulkOrderId: string, baseUr
 	if (status >= 400) {
 		return { ok: false, failure: httpFailure(result, body, bulkOrderId) };
 	}
-	if (!parsed.ok) return { ok: false, failure: unexpectedResponseFailure(VENDOR, parsed.problem, status) };
+	if (!parsed.ok)
+		return { ok: false, failure: unexpectedResponseFailure(VENDOR, parsed.problem, status) };
 	if (body === undefined) {
 		const problem = `the body is ${describeJsonType(parsed.value)}, expected a JSON object`;
 		return { ok: false, failure: unexpectedResponseFailure(VENDOR, problem, status) };
 	}
 	// The envelope can say "failed" with HTTP 200; its own status_code then tells what kind.
 	if (body.success === false) {
-		const inner = typeof body.status_code === 'number' && body.status_code >= 400 ? body.status_code : status;
+		const inner =
+			typeof body.status_code === 'number' && body.status_code >= 400 ? body.status_code : status;
 		const failure = httpFailure({ ...result, status: inner }, body, bulkOrderId);
 		failure.httpCode = status;
 		return { ok: false, failure };
@@ -93,7 +101,8 @@ export function interpretSummary(result: SendResult, bulkOrderId: string, baseUr
 		return { ok: false, failure: unexpectedResponseFailure(VENDOR, problem, status) };
 	}
 	const summary = parseStampOrderSummary(body.data, bulkOrderId);
-	if (!summary.ok) return { ok: false, failure: unexpectedResponseFailure(VENDOR, summary.problem, status) };
+	if (!summary.ok)
+		return { ok: false, failure: unexpectedResponseFailure(VENDOR, summary.problem, status) };
 	return summary;
 }
 
@@ -137,7 +146,8 @@ function httpFailure(
 		return {
 			...base,
 			message: `Surepass rejected the Bulk Order ID "${bulkOrderId}" (HTTP ${status}${said})`,
-			description: 'Check the Bulk Order ID: it is given when the bulk stamp order is created and starts with "bulk_stamp_v2_".',
+			description:
+				'Check the Bulk Order ID: it is given when the bulk stamp order is created and starts with "bulk_stamp_v2_".',
 		};
 	}
 	if (status === 429) {
@@ -163,4 +173,3 @@ function httpFailure(
 		description: 'The request was not accepted. Check the Bulk Order ID and the credential.',
 	};
 }
-

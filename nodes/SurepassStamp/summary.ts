@@ -44,7 +44,8 @@ export interface StampOrderSummary {
 }
 
 /** The summary, or why the response cannot be read as one. */
-export type SummaryParse = { ok: true; summary: StampOrderSummary } | { ok: false; problem: string };
+export type SummaryParse =
+	{ ok: true; summary: StampOrderSummary } | { ok: false; problem: string };
 
 /**
  * Reads `data` of a successful envelope. Says what is wrong when the response cannot be read as
@@ -52,12 +53,17 @@ export type SummaryParse = { ok: true; summary: StampOrderSummary } | { ok: fals
  */
 export function parseStampOrderSummary(data: unknown, bulkOrderId: string): SummaryParse {
 	if (!isObject(data)) {
-		return { ok: false, problem: `"data" is ${describeJsonType(data)}, expected the order summary object` };
+		return {
+			ok: false,
+			problem: `"data" is ${describeJsonType(data)}, expected the order summary object`,
+		};
 	}
 	const warnings: string[] = [];
 	const vendorClientId = typeof data.client_id === 'string' ? data.client_id : undefined;
 	if (vendorClientId !== undefined && vendorClientId !== bulkOrderId) {
-		warnings.push(`Surepass answered with client_id "${vendorClientId}" for the order "${bulkOrderId}"`);
+		warnings.push(
+			`Surepass answered with client_id "${vendorClientId}" for the order "${bulkOrderId}"`,
+		);
 	}
 	const summary = data.summary;
 	if (!isObject(summary)) {
@@ -80,7 +86,8 @@ export function parseStampOrderSummary(data: unknown, bulkOrderId: string): Summ
 	const listed = branches.reduce((total, branch) => total + branch.stampIds.length, 0);
 	let quantity = toNonNegativeInteger(data.quantity);
 	if (quantity === undefined) {
-		if (data.quantity !== undefined) warnings.push(`"quantity" is not a whole number (${preview(data.quantity)})`);
+		if (data.quantity !== undefined)
+			warnings.push(`"quantity" is not a whole number (${preview(data.quantity)})`);
 		else warnings.push('"quantity" is missing: it is taken as the number of stamps listed');
 		quantity = listed;
 	}
@@ -117,7 +124,9 @@ function parseBranch(raw: unknown, status: StampStatus, warnings: string[]): Sta
 	if (raw.count !== undefined && raw.count !== null) {
 		reportedCount = toNonNegativeInteger(raw.count);
 		if (reportedCount === undefined) {
-			warnings.push(`"summary.${status}.count" is not a whole number (${preview(raw.count)}); the list was counted instead`);
+			warnings.push(
+				`"summary.${status}.count" is not a whole number (${preview(raw.count)}); the list was counted instead`,
+			);
 		}
 	}
 	if (reportedCount !== undefined && reportedCount !== stampIds.length) {
@@ -163,7 +172,11 @@ function findDuplicates(branches: StampBranch[], warnings: string[]): void {
 		const distinct = [...new Set(statuses)];
 		if (distinct.length > 1) inTwoBranches++;
 		if (named.length < DUPLICATES_NAMED) {
-			named.push(distinct.length > 1 ? `${id} (${distinct.join(' and ')})` : `${id} (${statuses.length} times as ${distinct[0]})`);
+			named.push(
+				distinct.length > 1
+					? `${id} (${distinct.join(' and ')})`
+					: `${id} (${statuses.length} times as ${distinct[0]})`,
+			);
 		}
 	}
 	const count = repeated.size;
@@ -171,17 +184,22 @@ function findDuplicates(branches: StampBranch[], warnings: string[]): void {
 		const [[id, statuses]] = where;
 		const distinct = [...new Set(statuses)];
 		warnings.push(
-			distinct.length > 1 ? `Stamp ${id} is listed as both ${distinct.join(' and ')}` : `Stamp ${id} is listed ${statuses.length === 2 ? 'twice' : `${statuses.length} times`} as ${distinct[0]}`,
+			distinct.length > 1
+				? `Stamp ${id} is listed as both ${distinct.join(' and ')}`
+				: `Stamp ${id} is listed ${statuses.length === 2 ? 'twice' : `${statuses.length} times`} as ${distinct[0]}`,
 		);
 		return;
 	}
 	const kinds = [
 		inTwoBranches > 0 ? `${inTwoBranches.toLocaleString('en-US')} in more than one branch` : '',
-		count - inTwoBranches > 0 ? `${(count - inTwoBranches).toLocaleString('en-US')} more than once in the same branch` : '',
+		count - inTwoBranches > 0
+			? `${(count - inTwoBranches).toLocaleString('en-US')} more than once in the same branch`
+			: '',
 	]
 		.filter(Boolean)
 		.join(', ');
-	const more = count > named.length ? `, and ${(count - named.length).toLocaleString('en-US')} more` : '';
+	const more =
+		count > named.length ? `, and ${(count - named.length).toLocaleString('en-US')} more` : '';
 	warnings.push(
 		`${count.toLocaleString('en-US')} stamps are listed more than once (${kinds}); each is routed to every branch it is listed in: ${named.join(', ')}${more}`,
 	);
@@ -217,7 +235,8 @@ export interface StampItem {
 /** The keys of every entry `routeSummary` can route, for "Only Changes Since Last Run". */
 export function stampChangeKeys(summary: StampOrderSummary): string[] {
 	const keys: string[] = [];
-	for (const branch of summary.branches) for (const id of branch.stampIds) keys.push(stampKey(summary.bulkOrderId, branch.status, id));
+	for (const branch of summary.branches)
+		for (const id of branch.stampIds) keys.push(stampKey(summary.bulkOrderId, branch.status, id));
 	const extra = unlistedKey(summary);
 	if (extra !== undefined) keys.push(extra);
 	return keys;
@@ -227,7 +246,12 @@ export function stampChangeKeys(summary: StampOrderSummary): string[] {
 function unlistedKey(summary: StampOrderSummary): string | undefined {
 	const listed = summary.branches.reduce((total, branch) => total + branch.stampIds.length, 0);
 	if (summary.unlistedCount === 0 && listed > 0) return undefined;
-	return stateKey('stamp', summary.bulkOrderId, listed === 0 ? 'nothing listed' : 'unlisted', summary.unlistedCount);
+	return stateKey(
+		'stamp',
+		summary.bulkOrderId,
+		listed === 0 ? 'nothing listed' : 'unlisted',
+		summary.unlistedCount,
+	);
 }
 
 /**
@@ -254,7 +278,9 @@ export function routeSummary(
 	const warnings = combined.length > 0 ? combined : undefined;
 	const outputs: Array<Array<Record<string, unknown>>> = summary.branches.map((branch) => {
 		const { status } = branch;
-		const stampIds = all ? branch.stampIds : branch.stampIds.filter((id) => filter.keep(stampKey(summary.bulkOrderId, status, id)));
+		const stampIds = all
+			? branch.stampIds
+			: branch.stampIds.filter((id) => filter.keep(stampKey(summary.bulkOrderId, status, id)));
 		if (mode === 'perOrder') {
 			if (stampIds.length === 0) return [];
 			const item: Record<string, unknown> = {

@@ -36,7 +36,12 @@ export interface ChangeSettings {
 export const DEFAULT_HISTORY_SIZE = 100_000;
 
 export const CHANGE_RULES = {
-	changesHistorySize: { label: 'Changes: Entries Remembered', min: 100, max: 10_000_000, whole: true },
+	changesHistorySize: {
+		label: 'Changes: Entries Remembered',
+		min: 100,
+		max: 10_000_000,
+		whole: true,
+	},
 } satisfies Record<string, NumberRule>;
 
 /** The switch, shown with the node's main parameters. */
@@ -74,20 +79,41 @@ export function changesOptions(): INodeProperties[] {
 	];
 }
 
-export function readChangeSettings(ctx: IExecuteFunctions, options: Record<string, unknown>): Checked<ChangeSettings> {
+export function readChangeSettings(
+	ctx: IExecuteFunctions,
+	options: Record<string, unknown>,
+): Checked<ChangeSettings> {
 	const enabled = ctx.getNodeParameter('onlyChanges', 0, false) === true;
-	const historySize = checkNumber(options.changesHistorySize, DEFAULT_HISTORY_SIZE, CHANGE_RULES.changesHistorySize);
+	const historySize = checkNumber(
+		options.changesHistorySize,
+		DEFAULT_HISTORY_SIZE,
+		CHANGE_RULES.changesHistorySize,
+	);
 	if (!historySize.ok) return historySize;
-	return { ok: true, value: { enabled, historySize: historySize.value, startOver: options.changesStartOver === true } };
+	return {
+		ok: true,
+		value: {
+			enabled,
+			historySize: historySize.value,
+			startOver: options.changesStartOver === true,
+		},
+	};
 }
 
 /**
  * Asks n8n's store which of `keys` are new, recording them, and returns the filter to route with.
  * `keys` are every entry of every item that was checked successfully in this run.
  */
-export async function filterChanges(ctx: IExecuteFunctions, settings: ChangeSettings, keys: string[]): Promise<ChangeFilter> {
+export async function filterChanges(
+	ctx: IExecuteFunctions,
+	settings: ChangeSettings,
+	keys: string[],
+): Promise<ChangeFilter> {
 	const helpers = ctx.helpers as Partial<IExecuteFunctions['helpers']>;
-	if (typeof helpers.checkProcessedAndRecord !== 'function' || typeof helpers.clearAllProcessedItems !== 'function') {
+	if (
+		typeof helpers.checkProcessedAndRecord !== 'function' ||
+		typeof helpers.clearAllProcessedItems !== 'function'
+	) {
 		return unavailable('this n8n has no deduplication store');
 	}
 	const options = { mode: 'entries' as const, maxEntries: settings.historySize };
@@ -99,7 +125,11 @@ export async function filterChanges(ctx: IExecuteFunctions, settings: ChangeSett
 		return { keep: (key) => isNew.has(key) };
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
-		return unavailable(/needs to initiali[sz]ed|workflow\.id|contextData\.workflow/i.test(reason) ? 'save the workflow first: the record is kept with the saved workflow' : reason);
+		return unavailable(
+			/needs to initiali[sz]ed|workflow\.id|contextData\.workflow/i.test(reason)
+				? 'save the workflow first: the record is kept with the saved workflow'
+				: reason,
+		);
 	}
 }
 
@@ -132,7 +162,15 @@ export function tokenKeys(
 		const same = `${token.beneficiaryNumber}|${token.amountKobo}`;
 		const occurrence = (seen.get(same) ?? 0) + 1;
 		seen.set(same, occurrence);
-		return JSON.stringify(['token', frontEndPartnerId, batchReference, status, token.beneficiaryNumber, token.amountKobo, occurrence]);
+		return JSON.stringify([
+			'token',
+			frontEndPartnerId,
+			batchReference,
+			status,
+			token.beneficiaryNumber,
+			token.amountKobo,
+			occurrence,
+		]);
 	});
 }
 

@@ -21,9 +21,19 @@ export interface NumberRule {
  */
 export function checkNumber(value: unknown, fallback: number, rule: NumberRule): Checked<number> {
 	if (value === undefined || value === null || value === '') return { ok: true, value: fallback };
-	const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+	const number =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && value.trim() !== ''
+				? Number(value)
+				: Number.NaN;
 	const range = `${rule.min.toLocaleString('en-US')}–${rule.max.toLocaleString('en-US')}${rule.unit ? ` ${rule.unit}` : ''}`;
-	const shown = typeof value === 'string' ? `"${value.length > 40 ? `${value.slice(0, 37)}...` : value}"` : typeof value === 'number' ? String(value) : typeof value;
+	const shown =
+		typeof value === 'string'
+			? `"${value.length > 40 ? `${value.slice(0, 37)}...` : value}"`
+			: typeof value === 'number'
+				? String(value)
+				: typeof value;
 	if (!Number.isFinite(number)) {
 		return { ok: false, problem: `${rule.label} must be a number in ${range}; got ${shown}` };
 	}

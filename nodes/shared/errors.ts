@@ -73,13 +73,22 @@ export function parseJsonBody(response: HttpResponse): JsonBody {
 		const looksHtml = /^\s*</.test(text);
 		// The parser's own wording differs between Node versions; the position does not.
 		const position = /position (\d+)/.exec((error as Error).message)?.[1];
-		const where = position === undefined ? `${text.length} characters` : `invalid at character ${position} of ${text.length}`;
-		const reason = looksHtml ? `an HTML page (${contentType}) instead of JSON` : `malformed or truncated JSON (${where})`;
+		const where =
+			position === undefined
+				? `${text.length} characters`
+				: `invalid at character ${position} of ${text.length}`;
+		const reason = looksHtml
+			? `an HTML page (${contentType}) instead of JSON`
+			: `malformed or truncated JSON (${where})`;
 		return { ok: false, problem: `the body is ${reason}` };
 	}
 }
 
-export function unexpectedResponseFailure(vendor: string, problem: string, httpCode: number): ApiFailure {
+export function unexpectedResponseFailure(
+	vendor: string,
+	problem: string,
+	httpCode: number,
+): ApiFailure {
 	return {
 		message: `Unexpected response from ${vendor}: ${problem}`,
 		description: `${vendor} answered HTTP ${httpCode} with a body this node cannot read. Try again later; if it persists, the API may have changed: please report it with the execution.`,
@@ -91,7 +100,12 @@ export function unexpectedResponseFailure(vendor: string, problem: string, httpC
  * A request that got no usable answer. `tokenService` names the credential's token endpoint
  * ("Interswitch Passport") for failures while a token was being fetched.
  */
-export function networkFailure(vendor: string, host: string, failure: NetworkFailure, tokenService?: string): ApiFailure {
+export function networkFailure(
+	vendor: string,
+	host: string,
+	failure: NetworkFailure,
+	tokenService?: string,
+): ApiFailure {
 	const tries = attemptsText(failure.attempts);
 	if (failure.stage === 'token' && tokenService !== undefined) {
 		const where = failure.tokenHost ?? 'its token URL';
@@ -135,7 +149,6 @@ export function networkFailure(vendor: string, host: string, failure: NetworkFai
 			};
 	}
 }
-
 
 export function redirectFailure(vendor: string, response: HttpResponse): ApiFailure {
 	const location = response.headers.location ?? 'an unknown address';

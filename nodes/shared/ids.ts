@@ -11,16 +11,23 @@ export const MAX_ID_LENGTH = 256;
  * reference), null or undefined (empty); an object or a list is a mapping mistake that would
  * otherwise be sent as "[object Object]" or "a,b".
  */
-export function idParameter(value: unknown, label: string): { ok: true; value: string } | { ok: false; problem: string } {
+export function idParameter(
+	value: unknown,
+	label: string,
+): { ok: true; value: string } | { ok: false; problem: string } {
 	if (value === undefined || value === null) return { ok: true, value: '' };
 	if (typeof value === 'string') return { ok: true, value: value.trim() };
-	if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value: String(value) };
+	if (typeof value === 'number' && Number.isFinite(value))
+		return { ok: true, value: String(value) };
 	const what = Array.isArray(value)
 		? `a list of ${value.length} value(s)`
 		: typeof value === 'object'
 			? 'an object'
 			: `a ${typeof value} (${String(value)})`;
-	return { ok: false, problem: `The ${label} is ${what}, not an ID: map one ID (text) per input item` };
+	return {
+		ok: false,
+		problem: `The ${label} is ${what}, not an ID: map one ID (text) per input item`,
+	};
 }
 
 const INVISIBLE_NAMES: Readonly<Record<number, string>> = {
@@ -53,7 +60,9 @@ export function checkIdentifier(value: string, label: string): string | undefine
 		const hex = code.toString(16).toUpperCase().padStart(4, '0');
 		const what =
 			INVISIBLE_NAMES[code] ??
-			(code < 0x20 || code === 0x7f ? `a line break or another control character (U+${hex})` : `an invisible character (U+${hex})`);
+			(code < 0x20 || code === 0x7f
+				? `a line break or another control character (U+${hex})`
+				: `an invisible character (U+${hex})`);
 		return `The ${label} contains ${what} at position ${found.index + 1}: check what is mapped into it`;
 	}
 	return undefined;

@@ -24,7 +24,10 @@ export function preview(value: unknown): string {
 }
 
 /** A non-empty string field of a body, or undefined. */
-export function stringField(body: Record<string, unknown> | undefined, key: string): string | undefined {
+export function stringField(
+	body: Record<string, unknown> | undefined,
+	key: string,
+): string | undefined {
 	const value = body?.[key];
 	return typeof value === 'string' && value !== '' ? value : undefined;
 }

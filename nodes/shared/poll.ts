@@ -58,20 +58,38 @@ export function waitProperties(show: Record<string, string[]>, what: string): IN
 }
 
 export const WAIT_RULES = {
-	pollIntervalSeconds: { label: 'Poll Interval (Seconds)', min: 0.01, max: 3600, whole: false, unit: 's' },
+	pollIntervalSeconds: {
+		label: 'Poll Interval (Seconds)',
+		min: 0.01,
+		max: 3600,
+		whole: false,
+		unit: 's',
+	},
 	maxWaitSeconds: { label: 'Max Wait (Seconds)', min: 0, max: 86_400, whole: false, unit: 's' },
 } satisfies Record<string, NumberRule>;
 
 export function readWaitSettings(ctx: IExecuteFunctions): Checked<WaitSettings> {
 	const enabled = ctx.getNodeParameter('waitForCompletion', 0, false) === true;
 	if (!enabled) return { ok: true, value: { enabled, intervalMs: 0, maxWaitMs: 0 } };
-	const interval = checkNumber(ctx.getNodeParameter('pollIntervalSeconds', 0, 30), 30, WAIT_RULES.pollIntervalSeconds);
+	const interval = checkNumber(
+		ctx.getNodeParameter('pollIntervalSeconds', 0, 30),
+		30,
+		WAIT_RULES.pollIntervalSeconds,
+	);
 	if (!interval.ok) return interval;
-	const maxWait = checkNumber(ctx.getNodeParameter('maxWaitSeconds', 0, 300), 300, WAIT_RULES.maxWaitSeconds);
+	const maxWait = checkNumber(
+		ctx.getNodeParameter('maxWaitSeconds', 0, 300),
+		300,
+		WAIT_RULES.maxWaitSeconds,
+	);
 	if (!maxWait.ok) return maxWait;
 	return {
 		ok: true,
-		value: { enabled, intervalMs: Math.max(10, Math.round(interval.value * 1000)), maxWaitMs: Math.round(maxWait.value * 1000) },
+		value: {
+			enabled,
+			intervalMs: Math.max(10, Math.round(interval.value * 1000)),
+			maxWaitMs: Math.round(maxWait.value * 1000),
+		},
 	};
 }
 
@@ -95,7 +113,11 @@ export async function pollUntilDone<T>(
 			() => false,
 			() => true,
 		);
-		if (cancelled) throw operationError(ctx.getNode(), 'The execution was cancelled while waiting for completion');
+		if (cancelled)
+			throw operationError(
+				ctx.getNode(),
+				'The execution was cancelled while waiting for completion',
+			);
 		result = await query();
 		polls++;
 	}
@@ -103,7 +125,11 @@ export async function pollUntilDone<T>(
 }
 
 /** Marks the Pending items of one input item as still pending after the wait. */
-export function markTimedOut(pending: Array<Record<string, unknown>>, poll: PollResult<unknown>, settings: WaitSettings): void {
+export function markTimedOut(
+	pending: Array<Record<string, unknown>>,
+	poll: PollResult<unknown>,
+	settings: WaitSettings,
+): void {
 	for (const item of pending) {
 		item.waitTimedOut = true;
 		item.waitNote = `Still pending after ${poll.polls} checks over ${settings.maxWaitMs / 1000} s (Max Wait)`;

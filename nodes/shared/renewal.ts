@@ -29,7 +29,11 @@ export function renewalKey(parts: readonly string[]): string {
  * or rejected) that is not that one. A caller with no token at all (a first fetch, a credential
  * test) always gets a fresh one.
  */
-export function recentRenewal(key: string, callerToken: unknown, now = Date.now()): RenewedToken | undefined {
+export function recentRenewal(
+	key: string,
+	callerToken: unknown,
+	now = Date.now(),
+): RenewedToken | undefined {
 	if (typeof callerToken !== 'string' || callerToken === '') return undefined;
 	const entry = recent.get(key);
 	if (entry === undefined) return undefined;

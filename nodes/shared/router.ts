@@ -11,10 +11,17 @@ export interface Operation {
 export type Operations = Record<string, Record<string, Operation>>;
 
 /** Hands the run to the operation the node's Resource and Operation parameters name. */
-export async function route(ctx: IExecuteFunctions, operations: Operations): Promise<INodeExecutionData[][]> {
+export async function route(
+	ctx: IExecuteFunctions,
+	operations: Operations,
+): Promise<INodeExecutionData[][]> {
 	const resource = ctx.getNodeParameter('resource', 0) as string;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	const run = operations[resource]?.[operation];
-	if (run === undefined) throw operationError(ctx.getNode(), `The operation "${operation}" of the resource "${resource}" is not supported`);
+	if (run === undefined)
+		throw operationError(
+			ctx.getNode(),
+			`The operation "${operation}" of the resource "${resource}" is not supported`,
+		);
 	return await run.execute.call(ctx);
 }

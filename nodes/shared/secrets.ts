@@ -96,7 +96,8 @@ export function redactError<T extends Error>(error: T, secrets: readonly string[
 			// The workflow's own node object: never rewritten, and it holds no answer from a vendor.
 			if (depth === 0 && key === 'node') continue;
 			const descriptor = Object.getOwnPropertyDescriptor(record, key);
-			if (descriptor && 'value' in descriptor && descriptor.writable) record[key] = scrub(record[key], depth + 1);
+			if (descriptor && 'value' in descriptor && descriptor.writable)
+				record[key] = scrub(record[key], depth + 1);
 		}
 		return value;
 	};

@@ -76,7 +76,10 @@ export function requestSettingsOptions(vendor: string): INodeProperties[] {
 	];
 }
 
-export function readRequestSettings(ctx: IExecuteFunctions, optionsParameter = 'options'): Checked<RequestSettings> {
+export function readRequestSettings(
+	ctx: IExecuteFunctions,
+	optionsParameter = 'options',
+): Checked<RequestSettings> {
 	const options = ctx.getNodeParameter(optionsParameter, 0, {}) as Record<string, unknown>;
 	const defaults: Record<keyof typeof RULES, number> = {
 		maxConcurrency: DEFAULT_CONCURRENCY,

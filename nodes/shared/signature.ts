@@ -10,7 +10,10 @@ export type SignatureMethod = 'SHA512' | 'SHA1';
 
 /** RFC 3986 percent-encoding: encodeURIComponent also leaves !'()* alone, which RFC 3986 reserves. */
 export function percentEncode(text: string): string {
-	return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+	return encodeURIComponent(text).replace(
+		/[!'()*]/g,
+		(c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+	);
 }
 
 export interface SignatureInput {

@@ -26,10 +26,18 @@ export function toolContext(ctx: IExecuteFunctions): IExecuteFunctions {
 }
 
 /** A parameter's value as text for the result, or undefined when it cannot be read. */
-export function requestedText(ctx: IExecuteFunctions, parameter: string, itemIndex: number): string | undefined {
+export function requestedText(
+	ctx: IExecuteFunctions,
+	parameter: string,
+	itemIndex: number,
+): string | undefined {
 	try {
 		const value = ctx.getNodeParameter(parameter, itemIndex, '');
-		return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+		return typeof value === 'string'
+			? value.trim()
+			: typeof value === 'number'
+				? String(value)
+				: undefined;
 	} catch {
 		return undefined;
 	}
@@ -73,13 +81,20 @@ type SubjectResult = Record<string, unknown> & { counts: Record<string, number> 
  * `note` when lists were cut. `routed` is what the node would have output (one array per branch,
  * error items included, every item with its pairedItem).
  */
-export function toolResult(routed: INodeExecutionData[][], itemCount: number, view: ToolView): INodeExecutionData[][] {
+export function toolResult(
+	routed: INodeExecutionData[][],
+	itemCount: number,
+	view: ToolView,
+): INodeExecutionData[][] {
 	const results: SubjectResult[] = Array.from({ length: itemCount }, (_, itemIndex) => {
 		const counts: Record<string, number> = {};
 		for (const branch of view.branches) counts[branch] = 0;
 		return { [view.subject]: view.requested(itemIndex) ?? null, counts };
 	});
-	const branchesOf: Array<Record<string, BranchResult>> = Array.from({ length: itemCount }, () => ({}));
+	const branchesOf: Array<Record<string, BranchResult>> = Array.from(
+		{ length: itemCount },
+		() => ({}),
+	);
 	let omitted = 0;
 
 	routed.forEach((items, output) => {
@@ -89,23 +104,38 @@ export function toolResult(routed: INodeExecutionData[][], itemCount: number, vi
 			const result = results[itemIndex];
 			if (!result) continue;
 			if (item.error) {
-				const { message, description } = item.error as { message: string; description?: string | null };
+				const { message, description } = item.error as {
+					message: string;
+					description?: string | null;
+				};
 				result.error = description ? `${message}. ${description}` : message;
 				continue;
 			}
 			const json = item.json as Record<string, unknown>;
 			if (typeof json[view.idField] === 'string') result[view.subject] = json[view.idField];
-			for (const field of view.subjectFields) if (json[field] !== undefined && json[field] !== null) result[field] = json[field];
-			if (Array.isArray(json.warnings)) result.warnings = [...new Set([...((result.warnings as string[]) ?? []), ...(json.warnings as string[])])];
-			if (typeof json.note === 'string') result.notes = [...((result.notes as string[]) ?? []), json.note];
+			for (const field of view.subjectFields)
+				if (json[field] !== undefined && json[field] !== null) result[field] = json[field];
+			if (Array.isArray(json.warnings))
+				result.warnings = [
+					...new Set([...((result.warnings as string[]) ?? []), ...(json.warnings as string[])]),
+				];
+			if (typeof json.note === 'string')
+				result.notes = [...((result.notes as string[]) ?? []), json.note];
 			if (branch === undefined) continue;
 			const list = Array.isArray(json[view.listField]) ? (json[view.listField] as unknown[]) : [];
-			const count = typeof json.count === 'number' ? json.count : (view.count?.(json) ?? list.length);
+			const count =
+				typeof json.count === 'number' ? json.count : (view.count?.(json) ?? list.length);
 			if (count === 0 && list.length === 0) continue;
-			const target = (branchesOf[itemIndex][branch] ??= { count: 0, entries: [], omitted: 0, fields: {} });
+			const target = (branchesOf[itemIndex][branch] ??= {
+				count: 0,
+				entries: [],
+				omitted: 0,
+				fields: {},
+			});
 			target.count += count;
 			result.counts[branch] += count;
-			for (const field of view.branchFields) if (json[field] !== undefined) target.fields[field] = json[field];
+			for (const field of view.branchFields)
+				if (json[field] !== undefined) target.fields[field] = json[field];
 			const taken = list.slice(0, Math.max(0, TOOL_LIST_LIMIT - target.entries.length));
 			for (const entry of taken) target.entries.push(view.entry ? view.entry(entry) : entry);
 			target.omitted += list.length - taken.length;
@@ -115,7 +145,8 @@ export function toolResult(routed: INodeExecutionData[][], itemCount: number, vi
 
 	const summary = results.map((result, itemIndex) => {
 		const id = String(result[view.subject] ?? `input item ${itemIndex}`);
-		if (result.error) return `${capitalise(view.subject)} ${id}: the check failed: ${String(result.error)}`;
+		if (result.error)
+			return `${capitalise(view.subject)} ${id}: the check failed: ${String(result.error)}`;
 		const counts = view.branches.map((branch) => `${result.counts[branch]} ${branch}`).join(', ');
 		return `${capitalise(view.subject)} ${id}: ${counts}.`;
 	});
@@ -123,7 +154,11 @@ export function toolResult(routed: INodeExecutionData[][], itemCount: number, vi
 		for (const branch of view.branches) {
 			const found = branchesOf[itemIndex][branch];
 			if (!found) continue;
-			const shown: Record<string, unknown> = { count: found.count, ...found.fields, [view.listField]: found.entries };
+			const shown: Record<string, unknown> = {
+				count: found.count,
+				...found.fields,
+				[view.listField]: found.entries,
+			};
 			if (found.omitted > 0) shown.omitted = found.omitted;
 			result[branch] = shown;
 		}

@@ -35,7 +35,10 @@ function parseUrl(text: string): URL | undefined {
 export function checkBaseUrl(raw: unknown, label: string): BaseUrlCheck {
 	const text = typeof raw === 'string' ? raw.trim() : '';
 	if (text === '') {
-		return { ok: false, problem: `The ${label} is empty: enter the full address, starting with https://` };
+		return {
+			ok: false,
+			problem: `The ${label} is empty: enter the full address, starting with https://`,
+		};
 	}
 	// The URL parser silently drops tabs and line breaks inside an address, which can turn
 	// "api.example<TAB>.evil.com" into another host: any such character is refused instead.
@@ -57,7 +60,10 @@ export function checkBaseUrl(raw: unknown, label: string): BaseUrlCheck {
 	const unsafe = unsafeBecause(url, label);
 	if (unsafe !== undefined) return { ok: false, problem: unsafe };
 	if (url.search !== '' || url.hash !== '') {
-		return { ok: false, problem: `The ${label} must not contain "?" or "#": enter only the base address` };
+		return {
+			ok: false,
+			problem: `The ${label} must not contain "?" or "#": enter only the base address`,
+		};
 	}
 	return { ok: true, url: `${url.origin}${url.pathname}`.replace(/\/+$/, '') };
 }
@@ -65,7 +71,8 @@ export function checkBaseUrl(raw: unknown, label: string): BaseUrlCheck {
 /** Why a full request URL is not safe to send a secret to, or `undefined` when it is. */
 export function unsafeRequestUrl(fullUrl: string, label: string): string | undefined {
 	const url = parseUrl(fullUrl);
-	if (url === undefined) return `The ${label} does not form a valid address: check it in the credential`;
+	if (url === undefined)
+		return `The ${label} does not form a valid address: check it in the credential`;
 	return unsafeBecause(url, label);
 }
 

@@ -16,13 +16,19 @@ export function offFromVersion(
 			...property,
 			type: 'boolean',
 			default: true,
-			displayOptions: { show: { ...show, '@version': [{ _cnd: { lt: since } }] }, hide: { '@tool': [true] } },
+			displayOptions: {
+				show: { ...show, '@version': [{ _cnd: { lt: since } }] },
+				hide: { '@tool': [true] },
+			},
 		},
 		{
 			...property,
 			type: 'boolean',
 			default: false,
-			displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: since } }] }, hide: { '@tool': [true] } },
+			displayOptions: {
+				show: { ...show, '@version': [{ _cnd: { gte: since } }] },
+				hide: { '@tool': [true] },
+			},
 		},
 	];
 }

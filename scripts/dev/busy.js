@@ -20,12 +20,17 @@ const stopBurners = () => {
 	for (const burner of burners) burner.kill('SIGKILL');
 };
 process.once('exit', stopBurners);
-console.log(`busy: ${burners.length} CPU burner(s) running beside \`${[command, ...args].join(' ')}\``);
+console.log(
+	`busy: ${burners.length} CPU burner(s) running beside \`${[command, ...args].join(' ')}\``,
+);
 const started = Date.now();
 const child = spawn(command, args, { stdio: 'inherit' });
-for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.once(signal, () => child.kill(signal));
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM']))
+	process.once(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
 	stopBurners();
-	console.log(`busy: \`${[command, ...args].join(' ')}\` ended (${signal ?? `exit ${code}`}) after ${((Date.now() - started) / 1000).toFixed(1)} s with ${burners.length} core(s) kept busy`);
+	console.log(
+		`busy: \`${[command, ...args].join(' ')}\` ended (${signal ?? `exit ${code}`}) after ${((Date.now() - started) / 1000).toFixed(1)} s with ${burners.length} core(s) kept busy`,
+	);
 	process.exit(code ?? 1);
 });

@@ -7,11 +7,23 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { ensureN8n, installPackage, n8nCli, importEmulatorCredentials, startN8n, cacheDir } = require('../lib/n8n-env');
+const {
+	ensureN8n,
+	installPackage,
+	n8nCli,
+	importEmulatorCredentials,
+	startN8n,
+	cacheDir,
+} = require('../lib/n8n-env');
 const { Processes } = require('../lib/processes');
 const { createEmulator } = require('../../test/emulator');
 
-const OWNER = { email: 'owner@example.com', firstName: 'Demo', lastName: 'Owner', password: 'Demo-Passw0rd-Example' };
+const OWNER = {
+	email: 'owner@example.com',
+	firstName: 'Demo',
+	lastName: 'Owner',
+	password: 'Demo-Passw0rd-Example',
+};
 
 async function main() {
 	const home = path.join(cacheDir, 'n8n-home');
@@ -23,13 +35,24 @@ async function main() {
 	const port = Number(process.env.PORT ?? 5678);
 	if (firstRun) {
 		importEmulatorCredentials(bin, home, port, emulator);
-		for (const example of fs.readdirSync(path.join(__dirname, '..', '..', 'examples')).filter((name) => name.endsWith('.json'))) {
-			n8nCli(bin, home, ['import:workflow', `--input=${path.join(__dirname, '..', '..', 'examples', example)}`], port);
+		for (const example of fs
+			.readdirSync(path.join(__dirname, '..', '..', 'examples'))
+			.filter((name) => name.endsWith('.json'))) {
+			n8nCli(
+				bin,
+				home,
+				['import:workflow', `--input=${path.join(__dirname, '..', '..', 'examples', example)}`],
+				port,
+			);
 		}
 	}
 	const processes = new Processes();
 	const n8n = await startN8n(processes, bin, home, port);
-	const setup = await fetch(`${n8n.url}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+	const setup = await fetch(`${n8n.url}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(OWNER),
+	});
 	console.log(`
 n8n is running with n8n-nodes-surepass-interswitch: ${n8n.url}
 ${setup.ok ? `Sign in as ${OWNER.email} / ${OWNER.password}` : 'Sign in with the owner account you created earlier'}

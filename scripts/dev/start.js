@@ -27,11 +27,19 @@ async function main() {
 	const emulator = createEmulator();
 	await emulator.start();
 	try {
-		console.log(`Local API emulator: ${emulator.url} (no vendor account, nothing leaves this machine)\n`);
+		console.log(
+			`Local API emulator: ${emulator.url} (no vendor account, nothing leaves this machine)\n`,
+		);
 		/** @type {Array<{ file: string, credentials: Record<string, any> }>} */
 		const examples = [
-			{ file: 'surepass-order-check.json', credentials: { surepassApi: emulator.surepassCredential() } },
-			{ file: 'paycode-batch-check.json', credentials: { interswitchPaycodeApi: emulator.interswitchCredential() } },
+			{
+				file: 'surepass-order-check.json',
+				credentials: { surepassApi: emulator.surepassCredential() },
+			},
+			{
+				file: 'paycode-batch-check.json',
+				credentials: { interswitchPaycodeApi: emulator.interswitchCredential() },
+			},
 		];
 		for (const example of examples) {
 			const file = path.join(root, 'examples', example.file);
@@ -46,15 +54,22 @@ async function main() {
 			for (const node of workflow.nodes) {
 				const type = nodeTypes[node.type.replace(/^n8n-nodes-surepass-interswitch\./, '')];
 				if (!type) continue;
-				const inputs = workflow.pinData?.[Object.keys(workflow.connections).find((from) =>
-					workflow.connections[from].main.some((/** @type {any[]} */ targets) => targets.some((t) => t.node === node.name)),
-				) ?? ''] ?? [];
+				const inputs =
+					workflow.pinData?.[
+						Object.keys(workflow.connections).find((from) =>
+							workflow.connections[from].main.some((/** @type {any[]} */ targets) =>
+								targets.some((t) => t.node === node.name),
+							),
+						) ?? ''
+					] ?? [];
 				console.log(`  ${node.name}: ${inputs.length} input item(s)`);
 				const outputNames = /** @type {string[]} */ (type.description.outputNames);
 				const outputs = result.outputs(node.name);
 				outputNames.forEach((outputName, index) => {
 					const items = outputs[index] ?? [];
-					console.log(`    ${bold(outputName.padEnd(10))} ${items.length} item(s)${describeTotal(items)}`);
+					console.log(
+						`    ${bold(outputName.padEnd(10))} ${items.length} item(s)${describeTotal(items)}`,
+					);
 					for (const item of items.slice(0, SHOWN)) console.log(`      - ${describeItem(item)}`);
 					if (items.length > SHOWN) console.log(`      … and ${items.length - SHOWN} more`);
 				});

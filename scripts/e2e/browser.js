@@ -25,7 +25,15 @@ async function browse(url, owner, DOCS) {
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--no-first-run',
+			'--disable-sync',
+		],
 	});
 	let failures = 0;
 	const check = (/** @type {boolean} */ ok, /** @type {string} */ what) => {
@@ -33,24 +41,39 @@ async function browse(url, owner, DOCS) {
 		if (!ok) failures++;
 	};
 	try {
-		const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: url });
-		const login = await context.request.post('/rest/login', { data: { emailOrLdapLoginId: owner.email, password: owner.password } });
+		const context = await browser.newContext({
+			viewport: { width: 1440, height: 900 },
+			baseURL: url,
+		});
+		const login = await context.request.post('/rest/login', {
+			data: { emailOrLdapLoginId: owner.email, password: owner.password },
+		});
 		if (!login.ok()) throw new Error(`browser sign-in failed: HTTP ${login.status()}`);
 		const page = await context.newPage();
 		/** @type {string[]} */
 		const brokenIcons = [];
 		page.on('response', (response) => {
-			if (/\/icons\/.*n8n-nodes-surepass-interswitch/.test(response.url()) && response.status() >= 400) brokenIcons.push(response.url());
+			if (
+				/\/icons\/.*n8n-nodes-surepass-interswitch/.test(response.url()) &&
+				response.status() >= 400
+			)
+				brokenIcons.push(response.url());
 		});
 		console.log('\nbrowser: n8n editor in headless Chromium');
 
-		const workflows = /** @type {{ data: Array<{ id: string, name: string }> }} */ (await (await context.request.get('/rest/workflows')).json()).data;
+		const workflows = /** @type {{ data: Array<{ id: string, name: string }> }} */ (
+			await (await context.request.get('/rest/workflows')).json()
+		).data;
 		const shots = [
 			['surepass-order-alerts', 'Surepass Stamp', ['Pending', 'Available', 'Failed']],
 			['paycode-notify', 'Interswitch Paycode', ['Pending', 'Successful', 'Failed']],
 		];
-		for (const [file, nodeName, outputs] of /** @type {Array<[string, string, string[]]>} */ (shots)) {
-			const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', `${file}.json`), 'utf8'));
+		for (const [file, nodeName, outputs] of /** @type {Array<[string, string, string[]]>} */ (
+			shots
+		)) {
+			const workflow = JSON.parse(
+				fs.readFileSync(path.join(__dirname, '..', '..', 'examples', `${file}.json`), 'utf8'),
+			);
 			const stored = workflows.find((entry) => entry.name === workflow.name);
 			if (!stored) {
 				check(false, `${file} is in n8n`);
@@ -61,10 +84,19 @@ async function browse(url, owner, DOCS) {
 			await node.waitFor({ timeout: 60_000 });
 			await page.waitForTimeout(1500);
 			const icon = node.locator('img').first();
-			const iconLoaded = await icon.evaluate((/** @type {any} */ img) => img.complete && img.naturalWidth > 0).catch(() => false);
+			const iconLoaded = await icon
+				.evaluate((/** @type {any} */ img) => img.complete && img.naturalWidth > 0)
+				.catch(() => false);
 			check(iconLoaded, `${nodeName}: icon loads on the canvas`);
-			const canvasText = await page.locator('[data-test-id="canvas-wrapper"], .vue-flow').first().innerText().catch(async () => page.locator('body').innerText());
-			check(outputs.every((label) => canvasText.includes(label)), `${nodeName}: outputs labelled ${outputs.join(' / ')} on the canvas`);
+			const canvasText = await page
+				.locator('[data-test-id="canvas-wrapper"], .vue-flow')
+				.first()
+				.innerText()
+				.catch(async () => page.locator('body').innerText());
+			check(
+				outputs.every((label) => canvasText.includes(label)),
+				`${nodeName}: outputs labelled ${outputs.join(' / ')} on the canvas`,
+			);
 			await page.screenshot({ path: path.join(DOCS, `workflow-${file}.png`) });
 
 			await node.dblclick();
@@ -72,31 +104,59 @@ async function browse(url, owner, DOCS) {
 			await ndv.waitFor({ timeout: 30_000 });
 			await page.waitForTimeout(800);
 			const ndvText = await ndv.innerText();
-			const fields = nodeName === 'Surepass Stamp' ? ['Bulk Order ID', 'Output', 'Wait for Completion'] : ['Reference ID', 'Front-End Partner ID', 'Expected Token Count', 'One-Time PINs'];
-			check(fields.every((field) => ndvText.includes(field)), `${nodeName}: parameters ${fields.join(', ')}`);
+			const fields =
+				nodeName === 'Surepass Stamp'
+					? ['Bulk Order ID', 'Output', 'Wait for Completion']
+					: ['Reference ID', 'Front-End Partner ID', 'Expected Token Count', 'One-Time PINs'];
+			check(
+				fields.every((field) => ndvText.includes(field)),
+				`${nodeName}: parameters ${fields.join(', ')}`,
+			);
 			if (nodeName === 'Interswitch Paycode') {
 				// paycode-notify.json includes the PINs (it texts them): the editor says where they end up.
-				check(ndvText.includes('The PINs will be stored in clear text'), 'Interswitch Paycode: with One-Time PINs "Include", the notice on where PINs are stored is shown');
+				check(
+					ndvText.includes('The PINs will be stored in clear text'),
+					'Interswitch Paycode: with One-Time PINs "Include", the notice on where PINs are stored is shown',
+				);
 			}
-			await page.screenshot({ path: path.join(DOCS, `parameters-${file.startsWith('surepass') ? 'surepass-stamp' : 'interswitch-paycode'}.png`) });
+			await page.screenshot({
+				path: path.join(
+					DOCS,
+					`parameters-${file.startsWith('surepass') ? 'surepass-stamp' : 'interswitch-paycode'}.png`,
+				),
+			});
 			await page.keyboard.press('Escape');
 			await page.waitForTimeout(500);
 		}
 
 		// The AI Agent example: both nodes as tools under the agent.
-		const agentExample = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'ai-agent-batch-checks.json'), 'utf8'));
+		const agentExample = JSON.parse(
+			fs.readFileSync(
+				path.join(__dirname, '..', '..', 'examples', 'ai-agent-batch-checks.json'),
+				'utf8',
+			),
+		);
 		const agentStored = workflows.find((entry) => entry.name === agentExample.name);
 		if (agentStored) {
 			await page.goto(`/workflow/${agentStored.id}`);
-			await page.locator('[data-test-id="canvas-node"][data-node-name="AI Agent"]').waitFor({ timeout: 60_000 });
+			await page
+				.locator('[data-test-id="canvas-node"][data-node-name="AI Agent"]')
+				.waitFor({ timeout: 60_000 });
 			await page.waitForTimeout(1500);
 			let toolsShown = true;
 			for (const toolName of ['Surepass Stamp', 'Interswitch Paycode']) {
 				const tool = page.locator(`[data-test-id="canvas-node"][data-node-name="${toolName}"]`);
-				const loaded = await tool.locator('img').first().evaluate((/** @type {any} */ img) => img.complete && img.naturalWidth > 0).catch(() => false);
+				const loaded = await tool
+					.locator('img')
+					.first()
+					.evaluate((/** @type {any} */ img) => img.complete && img.naturalWidth > 0)
+					.catch(() => false);
 				toolsShown = toolsShown && (await tool.count()) === 1 && loaded;
 			}
-			check(toolsShown, 'AI Agent example: both nodes shown as tools of the agent, with their icons');
+			check(
+				toolsShown,
+				'AI Agent example: both nodes shown as tools of the agent, with their icons',
+			);
 			await page.screenshot({ path: path.join(DOCS, 'workflow-ai-agent-batch-checks.png') });
 		} else {
 			check(false, 'AI Agent example is in n8n');
@@ -109,12 +169,19 @@ async function browse(url, owner, DOCS) {
 			['surepass', 'Surepass Stamp'],
 			['paycode', 'Interswitch Paycode'],
 		]) {
-			await page.getByTestId('canvas-add-button').or(page.getByTestId('node-creator-plus-button')).first().click();
+			await page
+				.getByTestId('canvas-add-button')
+				.or(page.getByTestId('node-creator-plus-button'))
+				.first()
+				.click();
 			const bar = page.getByTestId('node-creator-search-bar');
 			await bar.waitFor({ timeout: 15_000 });
 			await bar.fill(search);
 			await page.waitForTimeout(800);
-			const found = await page.getByTestId('node-creator-item-name').getByText(name, { exact: true }).count();
+			const found = await page
+				.getByTestId('node-creator-item-name')
+				.getByText(name, { exact: true })
+				.count();
 			check(found > 0, `node panel: "${search}" finds ${name}`);
 			await page.screenshot({ path: path.join(DOCS, `node-panel-${search}.png`) });
 			await page.keyboard.press('Escape');
@@ -124,17 +191,34 @@ async function browse(url, owner, DOCS) {
 		// The credential forms.
 		for (const [id, fields, shot] of [
 			['surepass-emulator', ['Token', 'Environment', 'Base URL'], 'credential-surepass-api'],
-			['interswitch-emulator', ['Context URL', 'Front-End Partner ID', 'Client ID', 'Client Secret', 'Passport Token URL', 'Add InterswitchAuth Signature Headers'], 'credential-interswitch-paycode-api'],
+			[
+				'interswitch-emulator',
+				[
+					'Context URL',
+					'Front-End Partner ID',
+					'Client ID',
+					'Client Secret',
+					'Passport Token URL',
+					'Add InterswitchAuth Signature Headers',
+				],
+				'credential-interswitch-paycode-api',
+			],
 		]) {
 			await page.goto(`/home/credentials/${id}`);
 			const modal = page.locator('[data-test-id="editCredential-modal"], .el-dialog').first();
 			await modal.waitFor({ timeout: 30_000 });
 			await page.waitForTimeout(1000);
 			const text = await modal.innerText();
-			check(/** @type {string[]} */ (fields).every((field) => text.includes(field)), `credential form ${id}: ${(/** @type {string[]} */ (fields)).join(', ')}`);
+			check(
+				/** @type {string[]} */ (fields).every((field) => text.includes(field)),
+				`credential form ${id}: ${/** @type {string[]} */ (fields).join(', ')}`,
+			);
 			await page.screenshot({ path: path.join(DOCS, `${shot}.png`) });
 		}
-		check(brokenIcons.length === 0, `no icon request failed${brokenIcons.length ? `: ${brokenIcons.join(', ')}` : ''}`);
+		check(
+			brokenIcons.length === 0,
+			`no icon request failed${brokenIcons.length ? `: ${brokenIcons.join(', ')}` : ''}`,
+		);
 		console.log(`  screenshots in ${DOCS}`);
 	} finally {
 		await browser.close();

@@ -25,7 +25,16 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ensureN8n, packPackage, installTarball, n8nCli, importEmulatorCredentials, startN8n, n8nDir, N8N_VERSION } = require('../lib/n8n-env');
+const {
+	ensureN8n,
+	packPackage,
+	installTarball,
+	n8nCli,
+	importEmulatorCredentials,
+	startN8n,
+	n8nDir,
+	N8N_VERSION,
+} = require('../lib/n8n-env');
 const { Processes, ensureDebianPackages, freePort, sleep, onPath } = require('../lib/processes');
 const { ownerSession, api, webhookAnswering, activateWebhookWorkflow } = require('../lib/n8n-rest');
 const { createEmulator } = require('../../test/emulator');
@@ -39,12 +48,18 @@ const TOKEN_LIFETIME_SECONDS = 20;
 const FAULT_EVERY = 50;
 
 /** What each execution checks, and what the emulator holds for it (items per branch, per stamp or token). */
-const ORDERS = ['bulk_stamp_v2_demoMixed00001', 'bulk_stamp_v2_vomMHvHnecrlzTPRtyL', 'bulk_stamp_v2_demoAllFailed1'];
+const ORDERS = [
+	'bulk_stamp_v2_demoMixed00001',
+	'bulk_stamp_v2_vomMHvHnecrlzTPRtyL',
+	'bulk_stamp_v2_demoAllFailed1',
+];
 const BATCHES = ['123456', 'BATCH-WITH-FAILURES', 'GEN-IN-PROGRESS'];
 
 function postgresBinaries() {
 	const base = '/usr/lib/postgresql';
-	const versions = fs.existsSync(base) ? fs.readdirSync(base).filter((name) => fs.existsSync(path.join(base, name, 'bin', 'postgres'))) : [];
+	const versions = fs.existsSync(base)
+		? fs.readdirSync(base).filter((name) => fs.existsSync(path.join(base, name, 'bin', 'postgres')))
+		: [];
 	const version = versions.sort((a, b) => Number(b) - Number(a))[0];
 	return version === undefined ? undefined : path.join(base, version, 'bin');
 }
@@ -65,7 +80,8 @@ function redisPing(port) {
 /** @param {{ uid?: number, gid?: number }} owner @param {string} command @param {string[]} args */
 function run(owner, command, args) {
 	const result = spawnSync(command, args, { encoding: 'utf8', uid: owner.uid, gid: owner.gid });
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.stdout}`);
+	if (result.status !== 0)
+		throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.stdout}`);
 	return result.stdout;
 }
 
@@ -78,10 +94,14 @@ async function main() {
 		stepStart = Date.now();
 	};
 	console.log(`n8n ${N8N_VERSION} in queue mode: PostgreSQL, Redis, one main, two workers\n`);
-	if (!postgresBinaries()) ensureDebianPackages([{ program: '/usr/lib/postgresql/15/bin/postgres', package: 'postgresql' }]);
+	if (!postgresBinaries())
+		ensureDebianPackages([
+			{ program: '/usr/lib/postgresql/15/bin/postgres', package: 'postgresql' },
+		]);
 	ensureDebianPackages([{ program: 'redis-server', package: 'redis-server' }]);
 	const pgBin = postgresBinaries();
-	if (!pgBin) throw new Error('PostgreSQL server binaries not found after installing the postgresql package');
+	if (!pgBin)
+		throw new Error('PostgreSQL server binaries not found after installing the postgresql package');
 	const bin = ensureN8n();
 	const tarball = packPackage();
 	step('install and build');
@@ -95,22 +115,99 @@ async function main() {
 	try {
 		// PostgreSQL refuses to run as root: as root, it runs as Debian's postgres user.
 		const asRoot = process.getuid?.() === 0;
-		const pgOwner = asRoot ? { uid: Number(run({}, 'id', ['-u', 'postgres']).trim()), gid: Number(run({}, 'id', ['-g', 'postgres']).trim()) } : {};
+		const pgOwner = asRoot
+			? {
+					uid: Number(run({}, 'id', ['-u', 'postgres']).trim()),
+					gid: Number(run({}, 'id', ['-g', 'postgres']).trim()),
+				}
+			: {};
 		const pgData = path.join(work, 'postgres');
 		fs.mkdirSync(pgData, { mode: 0o700 });
-		if (asRoot) fs.chownSync(pgData, /** @type {number} */ (pgOwner.uid), /** @type {number} */ (pgOwner.gid));
-		run(pgOwner, path.join(pgBin, 'initdb'), ['-D', pgData, '-U', 'n8n', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
+		if (asRoot)
+			fs.chownSync(
+				pgData,
+				/** @type {number} */ (pgOwner.uid),
+				/** @type {number} */ (pgOwner.gid),
+			);
+		run(pgOwner, path.join(pgBin, 'initdb'), [
+			'-D',
+			pgData,
+			'-U',
+			'n8n',
+			'-A',
+			'trust',
+			'-E',
+			'UTF8',
+			'--no-sync',
+		]);
 		const pgPort = await freePort();
-		const postgres = processes.start('postgres', path.join(pgBin, 'postgres'), ['-D', pgData, '-p', String(pgPort), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${pgData}`, '-c', 'fsync=off', '-c', 'max_connections=300'], {
-			logFile: path.join(work, 'postgres.log'),
-			...pgOwner,
-		});
-		await processes.waitUntil(postgres, async () => spawnSync(onPath('pg_isready') ?? path.join(pgBin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(pgPort)]).status === 0);
-		run({}, onPath('psql') ?? path.join(pgBin, 'psql'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'n8n', '-d', 'postgres', '-c', 'CREATE DATABASE n8n']);
+		const postgres = processes.start(
+			'postgres',
+			path.join(pgBin, 'postgres'),
+			[
+				'-D',
+				pgData,
+				'-p',
+				String(pgPort),
+				'-c',
+				'listen_addresses=127.0.0.1',
+				'-c',
+				`unix_socket_directories=${pgData}`,
+				'-c',
+				'fsync=off',
+				'-c',
+				'max_connections=300',
+			],
+			{
+				logFile: path.join(work, 'postgres.log'),
+				...pgOwner,
+			},
+		);
+		await processes.waitUntil(
+			postgres,
+			async () =>
+				spawnSync(onPath('pg_isready') ?? path.join(pgBin, 'pg_isready'), [
+					'-h',
+					'127.0.0.1',
+					'-p',
+					String(pgPort),
+				]).status === 0,
+		);
+		run({}, onPath('psql') ?? path.join(pgBin, 'psql'), [
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(pgPort),
+			'-U',
+			'n8n',
+			'-d',
+			'postgres',
+			'-c',
+			'CREATE DATABASE n8n',
+		]);
 		const redisPort = await freePort();
 		fs.mkdirSync(path.join(work, 'redis'));
-		const redis = processes.start('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', path.join(work, 'redis')], { logFile: path.join(work, 'redis.log') });
-		await processes.waitUntil(redis, async () => /** @type {boolean} */ (await redisPing(redisPort)));
+		const redis = processes.start(
+			'redis',
+			'redis-server',
+			[
+				'--port',
+				String(redisPort),
+				'--bind',
+				'127.0.0.1',
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--dir',
+				path.join(work, 'redis'),
+			],
+			{ logFile: path.join(work, 'redis.log') },
+		);
+		await processes.waitUntil(
+			redis,
+			async () => /** @type {boolean} */ (await redisPing(redisPort)),
+		);
 		await emulator.start(0, '127.0.0.1');
 		// Every answer takes 100 ms, as a vendor across a network would.
 		emulator.latencyMs = 100;
@@ -147,7 +244,11 @@ async function main() {
 		const workflowFile = path.join(work, 'workflow.json');
 		fs.writeFileSync(workflowFile, JSON.stringify([loadWorkflow(), changesWorkflow()]));
 		n8nCli(bin, homes.main, ['import:workflow', `--input=${workflowFile}`], mainPort, shared);
-		const main = await startN8n(processes, bin, homes.main, mainPort, { name: 'main', env: shared, logFile: path.join(work, 'main.log') });
+		const main = await startN8n(processes, bin, homes.main, mainPort, {
+			name: 'main',
+			env: shared,
+			logFile: path.join(work, 'main.log'),
+		});
 		/** @type {Record<string, Awaited<ReturnType<typeof startN8n>>>} */
 		const workers = {};
 		for (const name of ['worker-1', 'worker-2']) {
@@ -155,7 +256,12 @@ async function main() {
 			workers[name] = await startN8n(processes, bin, homes[name], await freePort(), {
 				command: `worker`,
 				name,
-				env: { ...shared, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), N8N_CONCURRENCY_PRODUCTION_LIMIT: String(WORKER_CONCURRENCY) },
+				env: {
+					...shared,
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+					N8N_CONCURRENCY_PRODUCTION_LIMIT: String(WORKER_CONCURRENCY),
+				},
 				readyUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
 				logFile: path.join(work, `${name}.log`),
 			});
@@ -176,14 +282,32 @@ async function main() {
 
 		// 2% transient faults at the vendors: every 50th request answers 503 once.
 		let seen = 0;
-		emulator.addFault({ when: (req) => req.route !== 'passport' && ++seen % FAULT_EVERY === 0, status: 503, body: '' });
+		emulator.addFault({
+			when: (req) => req.route !== 'passport' && ++seen % FAULT_EVERY === 0,
+			status: 503,
+			body: '',
+		});
 		emulator.resetStats();
 
 		// Submit everything at once: CANCELLED wait for an order that never completes, SLOW wait a few
 		// seconds for one that does, the rest check ORDERS and BATCHES.
 		const submitted = Array.from({ length: EXECUTIONS }, (_, n) => {
-			if (n < CANCELLED) return { runId: `run-${n}`, kind: 'cancel', wait: true, orders: [`bulk_stamp_v2_progress_9999_cancel${n}`], batches: [] };
-			if (n % 9 === 0) return { runId: `run-${n}`, kind: 'slow', wait: true, orders: [`bulk_stamp_v2_progress_5_slow${n}`], batches: [] };
+			if (n < CANCELLED)
+				return {
+					runId: `run-${n}`,
+					kind: 'cancel',
+					wait: true,
+					orders: [`bulk_stamp_v2_progress_9999_cancel${n}`],
+					batches: [],
+				};
+			if (n % 9 === 0)
+				return {
+					runId: `run-${n}`,
+					kind: 'slow',
+					wait: true,
+					orders: [`bulk_stamp_v2_progress_5_slow${n}`],
+					batches: [],
+				};
 			return { runId: `run-${n}`, kind: 'normal', wait: false, orders: ORDERS, batches: BATCHES };
 		});
 		const wallStart = Date.now();
@@ -197,8 +321,12 @@ async function main() {
 		/** The executions a worker's log shows started and not finished. */
 		const inFlightOn = (/** @type {string} */ name) => {
 			const log = fs.readFileSync(path.join(work, `${name}.log`), 'utf8');
-			const finished = new Set([...log.matchAll(/Worker finished execution (\d+)/g)].map((m) => m[1]));
-			return [...log.matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]).filter((id) => !finished.has(id));
+			const finished = new Set(
+				[...log.matchAll(/Worker finished execution (\d+)/g)].map((m) => m[1]),
+			);
+			return [...log.matchAll(/Worker started execution (\d+)/g)]
+				.map((m) => m[1])
+				.filter((id) => !finished.has(id));
 		};
 		/** @type {string[]} */
 		let heldByDeadWorker = [];
@@ -206,21 +334,43 @@ async function main() {
 			const at = Date.now() - wallStart;
 			const term = await processes.stop(workers['worker-2'], { signal: 'SIGTERM', graceMs: 2000 });
 			heldByDeadWorker = inFlightOn('worker-2');
-			return { at, afterTerm: term.killed ? 'still running 2 s after TERM: KILLed' : 'exited on TERM within 2 s' };
+			return {
+				at,
+				afterTerm: term.killed
+					? 'still running 2 s after TERM: KILLed'
+					: 'exited on TERM within 2 s',
+			};
 		};
 		const responses = submitted.map(async (body) => {
-			const response = await fetch(`${main.url}/webhook/${QUEUE_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			const response = await fetch(`${main.url}/webhook/${QUEUE_PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
 			const answer = /** @type {any} */ (await response.json().catch(() => ({})));
 			if (answer.executionId) executionOf[body.runId] = String(answer.executionId);
 			answered++;
-			const onWorker2 = body.kind === 'slow' && answer.executionId && inFlightOn('worker-2').includes(String(answer.executionId));
-			if (!killing && ((onWorker2 && answered >= EXECUTIONS / 4) || answered === (EXECUTIONS * 3) / 4)) killing = kill();
+			const onWorker2 =
+				body.kind === 'slow' &&
+				answer.executionId &&
+				inFlightOn('worker-2').includes(String(answer.executionId));
+			if (
+				!killing &&
+				((onWorker2 && answered >= EXECUTIONS / 4) || answered === (EXECUTIONS * 3) / 4)
+			)
+				killing = kill();
 			return response.status;
 		});
 		const statuses = await Promise.all(responses);
-		const killed = await /** @type {Promise<{ at: number, afterTerm: string }>} */ (killing ?? kill());
-		console.log(`submitted ${EXECUTIONS} executions through the webhook: ${statuses.filter((status) => status === 200).length} answered 200 with their execution ID`);
-		console.log(`worker-2 stopped ${(killed.at / 1000).toFixed(1)} s into the run: ${killed.afterTerm}`);
+		const killed = await /** @type {Promise<{ at: number, afterTerm: string }>} */ (
+			killing ?? kill()
+		);
+		console.log(
+			`submitted ${EXECUTIONS} executions through the webhook: ${statuses.filter((status) => status === 200).length} answered 200 with their execution ID`,
+		);
+		console.log(
+			`worker-2 stopped ${(killed.at / 1000).toFixed(1)} s into the run: ${killed.afterTerm}`,
+		);
 
 		// Leave n8n time to deal with the dead worker's executions (its job locks lapse after 10 s,
 		// stalled jobs are looked for every 5 s, dangling executions every minute), then cancel
@@ -230,16 +380,27 @@ async function main() {
 		while (Date.now() - deadSince < 150_000) {
 			for (const key of Object.keys(deadStatus)) delete deadStatus[key];
 			for (const id of heldByDeadWorker) {
-				const status = (await api(main.url, cookie, 'GET', `/rest/executions/${id}`)).data?.status ?? 'unknown';
+				const status =
+					(await api(main.url, cookie, 'GET', `/rest/executions/${id}`)).data?.status ?? 'unknown';
 				deadStatus[status] = (deadStatus[status] ?? 0) + 1;
 			}
 			if (!deadStatus.running && !deadStatus.new) break;
 			await sleep(2000);
 		}
-		const deadAfter = `${Object.entries(deadStatus).map(([status, count]) => `${count} ${status}`).join(', ') || 'none held'} after ${((Date.now() - deadSince) / 1000).toFixed(0)} s`;
+		const deadAfter = `${
+			Object.entries(deadStatus)
+				.map(([status, count]) => `${count} ${status}`)
+				.join(', ') || 'none held'
+		} after ${((Date.now() - deadSince) / 1000).toFixed(0)} s`;
 		console.log(`the executions worker-2 held: ${deadAfter}`);
-		const cancelIds = submitted.filter((body) => body.kind === 'cancel').map((body) => executionOf[body.runId]).filter(Boolean);
-		for (const id of cancelIds) await api(main.url, cookie, 'POST', `/rest/executions/${id}/stop`).catch((/** @type {Error} */ error) => console.log(`  stopping ${id}: ${error.message}`));
+		const cancelIds = submitted
+			.filter((body) => body.kind === 'cancel')
+			.map((body) => executionOf[body.runId])
+			.filter(Boolean);
+		for (const id of cancelIds)
+			await api(main.url, cookie, 'POST', `/rest/executions/${id}/stop`).catch(
+				(/** @type {Error} */ error) => console.log(`  stopping ${id}: ${error.message}`),
+			);
 
 		// Every submitted execution must end in a known state.
 		/** @type {Record<string, any>} */
@@ -248,7 +409,13 @@ async function main() {
 		for (const body of submitted) {
 			const id = executionOf[body.runId];
 			if (!id) continue;
-			finals[body.runId] = await waitForStatus(main.url, cookie, id, ['success', 'error', 'canceled', 'crashed'], Math.max(1000, deadline - Date.now()));
+			finals[body.runId] = await waitForStatus(
+				main.url,
+				cookie,
+				id,
+				['success', 'error', 'canceled', 'crashed'],
+				Math.max(1000, deadline - Date.now()),
+			);
 		}
 		const wallMs = Date.now() - wallStart;
 		step(`${EXECUTIONS} executions`);
@@ -270,20 +437,42 @@ async function main() {
 			if (!final) lost++;
 			if (body.kind === 'cancel' || status !== 'success') continue;
 			const runData = parse(final.data).resultData.runData;
-			const counts = (/** @type {string} */ node) => JSON.stringify((runData[node] ?? []).map((/** @type {any} */ run) => (run.data?.main ?? []).map((/** @type {any[]} */ items) => items?.length ?? 0)));
+			const counts = (/** @type {string} */ node) =>
+				JSON.stringify(
+					(runData[node] ?? []).map((/** @type {any} */ run) =>
+						(run.data?.main ?? []).map((/** @type {any[]} */ items) => items?.length ?? 0),
+					),
+				);
 			const expected = EXPECTED[/** @type {'normal' | 'slow'} */ (body.kind)];
-			if (counts('Surepass Stamp') !== expected.surepass || counts('Interswitch Paycode') !== expected.paycode) {
+			if (
+				counts('Surepass Stamp') !== expected.surepass ||
+				counts('Interswitch Paycode') !== expected.paycode
+			) {
 				wrong++;
-				if (wrong <= 3) console.log(`  ${body.runId}: Surepass ${counts('Surepass Stamp')} (expected ${expected.surepass}), Paycode ${counts('Interswitch Paycode')} (expected ${expected.paycode})`);
+				if (wrong <= 3)
+					console.log(
+						`  ${body.runId}: Surepass ${counts('Surepass Stamp')} (expected ${expected.surepass}), Paycode ${counts('Interswitch Paycode')} (expected ${expected.paycode})`,
+					);
 			}
 		}
 
 		// Which worker ran what: each worker logs "Worker started execution <id>".
 		const perWorker = Object.fromEntries(
-			Object.keys(workers).map((name) => [name, new Set([...fs.readFileSync(path.join(work, `${name}.log`), 'utf8').matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]))]),
+			Object.keys(workers).map((name) => [
+				name,
+				new Set(
+					[
+						...fs
+							.readFileSync(path.join(work, `${name}.log`), 'utf8')
+							.matchAll(/Worker started execution (\d+)/g),
+					].map((m) => m[1]),
+				),
+			]),
 		);
 		const startedTwice = [...perWorker['worker-1']].filter((id) => perWorker['worker-2'].has(id));
-		const waitIds = new Set(submitted.filter((body) => body.kind === 'cancel').map((body) => executionOf[body.runId]));
+		const waitIds = new Set(
+			submitted.filter((body) => body.kind === 'cancel').map((body) => executionOf[body.runId]),
+		);
 		const deadFate = heldByDeadWorker.map((id) => {
 			const body = submitted.find((entry) => executionOf[entry.runId] === id);
 			const final = body ? finals[body.runId] : undefined;
@@ -293,25 +482,59 @@ async function main() {
 		// Run again what did not finish (n8n's retry), and one that did (the same request once more):
 		// the nodes only read, so a re-run must be safe and give the same answer.
 		const counts = (/** @type {any} */ execution, /** @type {string} */ node) =>
-			JSON.stringify((parse(execution.data).resultData.runData[node] ?? []).map((/** @type {any} */ run) => (run.data?.main ?? []).map((/** @type {any[]} */ items) => items?.length ?? 0)));
+			JSON.stringify(
+				(parse(execution.data).resultData.runData[node] ?? []).map((/** @type {any} */ run) =>
+					(run.data?.main ?? []).map((/** @type {any[]} */ items) => items?.length ?? 0),
+				),
+			);
 		const sameAnswer = (/** @type {any} */ execution, /** @type {'normal' | 'slow'} */ kind) =>
-			execution?.status === 'success' && counts(execution, 'Surepass Stamp') === EXPECTED[kind].surepass && counts(execution, 'Interswitch Paycode') === EXPECTED[kind].paycode;
-		const submitAgain = async (/** @type {typeof submitted[number]} */ body, /** @type {string} */ suffix) => {
-			const response = await fetch(`${main.url}/webhook/${QUEUE_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, runId: `${body.runId}-${suffix}` }) });
+			execution?.status === 'success' &&
+			counts(execution, 'Surepass Stamp') === EXPECTED[kind].surepass &&
+			counts(execution, 'Interswitch Paycode') === EXPECTED[kind].paycode;
+		const submitAgain = async (
+			/** @type {typeof submitted[number]} */ body,
+			/** @type {string} */ suffix,
+		) => {
+			const response = await fetch(`${main.url}/webhook/${QUEUE_PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ ...body, runId: `${body.runId}-${suffix}` }),
+			});
 			const answer = /** @type {any} */ (await response.json());
-			return await waitForStatus(main.url, cookie, String(answer.executionId), ['success', 'error', 'canceled', 'crashed'], 120_000);
+			return await waitForStatus(
+				main.url,
+				cookie,
+				String(answer.executionId),
+				['success', 'error', 'canceled', 'crashed'],
+				120_000,
+			);
 		};
-		const unfinished = submitted.filter((body) => body.kind !== 'cancel' && finals[body.runId]?.status !== 'success');
+		const unfinished = submitted.filter(
+			(body) => body.kind !== 'cancel' && finals[body.runId]?.status !== 'success',
+		);
 		let rerunOk = 0;
 		/** @type {string[]} */
 		const n8nRetries = [];
 		for (const body of unfinished) {
 			// n8n's own Retry first (what an operator clicks), then the same request once more.
-			const retried = await api(main.url, cookie, 'POST', `/rest/executions/${executionOf[body.runId]}/retry`, { loadWorkflow: false }).catch((/** @type {Error} */ error) => ({ data: { status: `refused (${error.message.slice(0, 60)})` } }));
+			const retried = await api(
+				main.url,
+				cookie,
+				'POST',
+				`/rest/executions/${executionOf[body.runId]}/retry`,
+				{ loadWorkflow: false },
+			).catch((/** @type {Error} */ error) => ({
+				data: { status: `refused (${error.message.slice(0, 60)})` },
+			}));
 			n8nRetries.push(String(retried.data?.status));
-			if (sameAnswer(await submitAgain(body, 'again'), /** @type {'normal' | 'slow'} */ (body.kind))) rerunOk++;
+			if (
+				sameAnswer(await submitAgain(body, 'again'), /** @type {'normal' | 'slow'} */ (body.kind))
+			)
+				rerunOk++;
 		}
-		const sample = submitted.find((body) => body.kind === 'normal' && finals[body.runId]?.status === 'success');
+		const sample = submitted.find(
+			(body) => body.kind === 'normal' && finals[body.runId]?.status === 'success',
+		);
 		const resubmitted = sample ? sameAnswer(await submitAgain(sample, 'again'), 'normal') : false;
 		const rerun = `killed with the worker, submitted again: ${rerunOk} of ${unfinished.length} gave the same counts (n8n's Retry of them: ${n8nRetries.join(', ') || 'none'}); a finished one submitted again: ${resubmitted ? 'same counts' : 'DIFFERENT'}`;
 		step('running again');
@@ -325,25 +548,52 @@ async function main() {
 		const changesExpected = [[[1, 1, 1]], [[0, 1, 0]], [[0, 0, 0]]];
 		/** @type {Array<{ id: string, status: string, counts: string, worker: string }>} */
 		const changesRuns = [];
-		const workerLogs = { 'worker-1': path.join(work, 'worker-1.log'), 'worker-2 (started again)': path.join(work, 'worker-2-again.log') };
+		const workerLogs = {
+			'worker-1': path.join(work, 'worker-1.log'),
+			'worker-2 (started again)': path.join(work, 'worker-2-again.log'),
+		};
 		const ranOn = (/** @type {string} */ id) =>
 			Object.entries(workerLogs)
-				.filter(([, file]) => fs.existsSync(file) && new RegExp(`Worker started execution ${id}\\b`).test(fs.readFileSync(file, 'utf8')))
+				.filter(
+					([, file]) =>
+						fs.existsSync(file) &&
+						new RegExp(`Worker started execution ${id}\\b`).test(fs.readFileSync(file, 'utf8')),
+				)
 				.map(([name]) => name)
 				.join(' and ') || 'no worker';
 		const runChanges = async () => {
-			const response = await fetch(`${main.url}/webhook/${CHANGES_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orders: CHANGES_ORDERS }) });
+			const response = await fetch(`${main.url}/webhook/${CHANGES_PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ orders: CHANGES_ORDERS }),
+			});
 			const answer = /** @type {any} */ (await response.json());
-			const execution = await waitForStatus(main.url, cookie, String(answer.executionId), ['success', 'error', 'canceled', 'crashed'], 120_000);
+			const execution = await waitForStatus(
+				main.url,
+				cookie,
+				String(answer.executionId),
+				['success', 'error', 'canceled', 'crashed'],
+				120_000,
+			);
 			const id = String(answer.executionId);
-			changesRuns.push({ id, status: execution?.status ?? 'unknown', counts: execution?.data ? counts(execution, 'Surepass Stamp') : '(no data)', worker: ranOn(id) });
+			changesRuns.push({
+				id,
+				status: execution?.status ?? 'unknown',
+				counts: execution?.data ? counts(execution, 'Surepass Stamp') : '(no data)',
+				worker: ranOn(id),
+			});
 		};
 		await runChanges();
 		const healthPort = await freePort();
 		await startN8n(processes, bin, homes['worker-2'], await freePort(), {
 			command: 'worker',
 			name: 'worker-2 (started again)',
-			env: { ...shared, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), N8N_CONCURRENCY_PRODUCTION_LIMIT: String(WORKER_CONCURRENCY) },
+			env: {
+				...shared,
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+				N8N_CONCURRENCY_PRODUCTION_LIMIT: String(WORKER_CONCURRENCY),
+			},
 			readyUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
 			logFile: workerLogs['worker-2 (started again)'],
 		});
@@ -367,8 +617,12 @@ async function main() {
 				]).trim() || '[]',
 			)
 		);
-		const changesEntries = changesRows.flatMap((row) => /** @type {string[]} */ (JSON.parse(row.value).data ?? []));
-		const changesSummary = changesRuns.map((entry, index) => `execution ${index + 1} on ${entry.worker}: ${entry.counts}`).join('; ');
+		const changesEntries = changesRows.flatMap(
+			(row) => /** @type {string[]} */ (JSON.parse(row.value).data ?? []),
+		);
+		const changesSummary = changesRuns
+			.map((entry, index) => `execution ${index + 1} on ${entry.worker}: ${entry.counts}`)
+			.join('; ');
 		step('Only Changes Since Last Run across workers');
 
 		const passport = emulator.requestsTo('passport').length;
@@ -382,20 +636,38 @@ async function main() {
 			['… crashed', String(byStatus.crashed ?? 0)],
 			['… in no known state', String(lost + (byStatus.unknown ?? 0) - lost)],
 			['finished executions with other counts per branch than the emulator holds', String(wrong)],
-			['executions started by worker-1 / worker-2', `${perWorker['worker-1'].size} / ${perWorker['worker-2'].size}`],
+			[
+				'executions started by worker-1 / worker-2',
+				`${perWorker['worker-1'].size} / ${perWorker['worker-2'].size}`,
+			],
 			['executions started on both workers (after worker-2 died)', String(startedTwice.length)],
-			['executions worker-2 held when it died, and how they ended', deadFate.length === 0 ? 'none' : deadFate.join('; ')],
+			[
+				'executions worker-2 held when it died, and how they ended',
+				deadFate.length === 0 ? 'none' : deadFate.join('; '),
+			],
 			['… what n8n made of them, before anything was stopped', deadAfter],
-			['vendor requests (Surepass + Paycode)', String((emulator.stats.byRoute.surepass ?? 0) + (emulator.stats.byRoute.interswitch ?? 0))],
+			[
+				'vendor requests (Surepass + Paycode)',
+				String((emulator.stats.byRoute.surepass ?? 0) + (emulator.stats.byRoute.interswitch ?? 0)),
+			],
 			['transient faults injected (503)', String(Math.floor(seen / FAULT_EVERY))],
-			[`Passport token requests (token lifetime ${TOKEN_LIFETIME_SECONDS} s)`, `${passport} (bound: 2 workers × (wall ÷ ${usableSeconds} s usable + 1) = ${passportBound})`],
+			[
+				`Passport token requests (token lifetime ${TOKEN_LIFETIME_SECONDS} s)`,
+				`${passport} (bound: 2 workers × (wall ÷ ${usableSeconds} s usable + 1) = ${passportBound})`,
+			],
 			['most requests in flight at the vendor', String(emulator.stats.maxInFlight)],
 			['wall time, submit to last final state', `${(wallMs / 1000).toFixed(1)} s`],
 			['executions per second', (EXECUTIONS / (wallMs / 1000)).toFixed(1)],
 			['worker-2 killed', `${(killed.at / 1000).toFixed(1)} s in; ${killed.afterTerm}`],
 			['running again', rerun],
-			['Only Changes Since Last Run, three executions in a row, [Pending, Available, Failed] items', `${changesSummary} (expected ${changesExpected.map((e) => JSON.stringify(e)).join(', ')})`],
-			['… its record in PostgreSQL (processed_data)', `${changesEntries.length} entries in ${changesRows.length} row(s)`],
+			[
+				'Only Changes Since Last Run, three executions in a row, [Pending, Available, Failed] items',
+				`${changesSummary} (expected ${changesExpected.map((e) => JSON.stringify(e)).join(', ')})`,
+			],
+			[
+				'… its record in PostgreSQL (processed_data)',
+				`${changesEntries.length} entries in ${changesRows.length} row(s)`,
+			],
 		];
 		console.log('\n| Measure | Value |\n|---|---|');
 		for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
@@ -405,52 +677,99 @@ async function main() {
 			if (!ok) failures++;
 		};
 		console.log('');
-		check(statuses.every((status) => status === 200) && Object.keys(executionOf).length === EXECUTIONS, 'every submission was accepted with its execution ID');
-		check(lost === 0 && byStatus.unknown === undefined, 'every submitted execution ended in a known state');
-		const waitEnds = submitted.filter((body) => body.kind === 'cancel').map((body) => finals[body.runId]?.status);
-		const waitEndedByDeath = submitted.filter((body) => body.kind === 'cancel' && heldByDeadWorker.includes(executionOf[body.runId]) && ['crashed', 'error'].includes(finals[body.runId]?.status)).length;
 		check(
-			waitEnds.every((status) => status === 'canceled') || waitEnds.filter((status) => status === 'canceled').length + waitEndedByDeath === CANCELLED,
+			statuses.every((status) => status === 200) && Object.keys(executionOf).length === EXECUTIONS,
+			'every submission was accepted with its execution ID',
+		);
+		check(
+			lost === 0 && byStatus.unknown === undefined,
+			'every submitted execution ended in a known state',
+		);
+		const waitEnds = submitted
+			.filter((body) => body.kind === 'cancel')
+			.map((body) => finals[body.runId]?.status);
+		const waitEndedByDeath = submitted.filter(
+			(body) =>
+				body.kind === 'cancel' &&
+				heldByDeadWorker.includes(executionOf[body.runId]) &&
+				['crashed', 'error'].includes(finals[body.runId]?.status),
+		).length;
+		check(
+			waitEnds.every((status) => status === 'canceled') ||
+				waitEnds.filter((status) => status === 'canceled').length + waitEndedByDeath === CANCELLED,
 			`the ${CANCELLED} executions waiting for completion: ${waitEnds.filter((status) => status === 'canceled').length} canceled, ${waitEndedByDeath} ended with the worker that ran them`,
 		);
 		check(rerunOk === unfinished.length && resubmitted, 'running again gives the same answer');
-		check(wrong === 0, 'every finished execution routed exactly what the emulator holds (0 lost, 0 duplicated)');
-		check(perWorker['worker-1'].size > 0 && perWorker['worker-2'].size > 0, 'both workers ran executions');
-		check(passport >= 1 && passport <= passportBound, `Passport token requests within the bound (${passport} ≤ ${passportBound})`);
-		const failedElsewhere = submitted.filter((body) => ['error', 'crashed'].includes(finals[body.runId]?.status) && !heldByDeadWorker.includes(executionOf[body.runId])).length;
+		check(
+			wrong === 0,
+			'every finished execution routed exactly what the emulator holds (0 lost, 0 duplicated)',
+		);
+		check(
+			perWorker['worker-1'].size > 0 && perWorker['worker-2'].size > 0,
+			'both workers ran executions',
+		);
+		check(
+			passport >= 1 && passport <= passportBound,
+			`Passport token requests within the bound (${passport} ≤ ${passportBound})`,
+		);
+		const failedElsewhere = submitted.filter(
+			(body) =>
+				['error', 'crashed'].includes(finals[body.runId]?.status) &&
+				!heldByDeadWorker.includes(executionOf[body.runId]),
+		).length;
 		check(failedElsewhere === 0, 'no execution failed but those the dead worker held');
 		check(
-			changesRuns.length === 3 && changesRuns.every((entry, index) => entry.status === 'success' && entry.counts === JSON.stringify(changesExpected[index])),
+			changesRuns.length === 3 &&
+				changesRuns.every(
+					(entry, index) =>
+						entry.status === 'success' && entry.counts === JSON.stringify(changesExpected[index]),
+				),
 			'Only Changes Since Last Run: the second and third executions routed only what changed since the one before',
 		);
 		check(
-			changesRuns[0]?.worker === 'worker-1' && changesRuns.slice(1).every((entry) => entry.worker === 'worker-2 (started again)'),
+			changesRuns[0]?.worker === 'worker-1' &&
+				changesRuns.slice(1).every((entry) => entry.worker === 'worker-2 (started again)'),
 			'… the first ran on worker-1, the next two on worker-2: the record crossed workers',
 		);
 		// As in npm run test:e2e: 2 pending and 2 available stamps, the other order's 2 failed ones, then
 		// the 2 that became available: each stamp once per branch it was routed to.
-		check(changesEntries.length === 8 && changesRows.length === 1, `… n8n's processed_data table in PostgreSQL holds the record: ${changesEntries.length} entries in ${changesRows.length} row(s) (8 in 1 expected)`);
+		check(
+			changesEntries.length === 8 && changesRows.length === 1,
+			`… n8n's processed_data table in PostgreSQL holds the record: ${changesEntries.length} entries in ${changesRows.length} row(s) (8 in 1 expected)`,
+		);
 		completed = true;
 	} finally {
 		await processes.stopAll();
 		await emulator.stop();
-		if (completed && failures === 0 && process.env.KEEP_LOGS !== '1') fs.rmSync(work, { recursive: true, force: true });
+		if (completed && failures === 0 && process.env.KEEP_LOGS !== '1')
+			fs.rmSync(work, { recursive: true, force: true });
 		else console.log(`\nlogs kept for a look: ${work}`);
 	}
 	stepTimes.push(['checks and shutdown', Date.now() - stepStart]);
-	console.log(`\nsteps: ${stepTimes.map(([name, ms]) => `${name} ${(ms / 1000).toFixed(0)} s`).join('; ')}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
-	console.log(failures === 0 ? 'e2e:queue: all checks passed' : `e2e:queue: ${failures} check(s) failed`);
+	console.log(
+		`\nsteps: ${stepTimes.map(([name, ms]) => `${name} ${(ms / 1000).toFixed(0)} s`).join('; ')}; total ${((Date.now() - started) / 1000).toFixed(0)} s`,
+	);
+	console.log(
+		failures === 0 ? 'e2e:queue: all checks passed' : `e2e:queue: ${failures} check(s) failed`,
+	);
 	process.exitCode = failures === 0 ? 0 : 1;
 }
 
 /** Polls an execution until its status is one of `wanted`; returns it (with data when finished). */
-async function waitForStatus(/** @type {string} */ url, /** @type {string} */ cookie, /** @type {string} */ id, /** @type {string[]} */ wanted, timeoutMs = 120_000) {
+async function waitForStatus(
+	/** @type {string} */ url,
+	/** @type {string} */ cookie,
+	/** @type {string} */ id,
+	/** @type {string[]} */ wanted,
+	timeoutMs = 120_000,
+) {
 	const deadline = Date.now() + timeoutMs;
 	/** @type {any} */
 	let last;
 	while (Date.now() < deadline) {
 		last = (await api(url, cookie, 'GET', `/rest/executions/${id}`)).data;
-		if (last && wanted.includes(last.status) && (wanted.includes('running') || last.data)) return last;
+		if (last && wanted.includes(last.status) && (wanted.includes('running') || last.data))
+			return last;
 		await sleep(500);
 	}
 	return last;
@@ -469,15 +788,31 @@ function changesWorkflow() {
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
 		nodes: [
 			...webhookAnswering('c', CHANGES_PATH, 'b7e0c1d2-queue-changes-01'),
-			{ id: 'c3', name: 'Orders', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'body.orders', options: {} } },
+			{
+				id: 'c3',
+				name: 'Orders',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [400, 0],
+				parameters: { fieldToSplitOut: 'body.orders', options: {} },
+			},
 			{
 				id: 'c4',
 				name: 'Surepass Stamp',
 				type: 'n8n-nodes-surepass-interswitch.surepassStamp',
 				typeVersion: 1,
 				position: [600, 0],
-				credentials: { surepassApi: { id: 'surepass-emulator', name: 'Surepass (local emulator)' } },
-				parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: "={{ $json['body.orders'] }}", output: 'perOrder', onlyChanges: true, options: {} },
+				credentials: {
+					surepassApi: { id: 'surepass-emulator', name: 'Surepass (local emulator)' },
+				},
+				parameters: {
+					resource: 'bulkStampOrder',
+					operation: 'getSummary',
+					bulkOrderId: "={{ $json['body.orders'] }}",
+					output: 'perOrder',
+					onlyChanges: true,
+					options: {},
+				},
 			},
 		],
 		connections: {
@@ -495,7 +830,12 @@ const QUEUE_WORKFLOW_NAME = 'Queue mode load: Surepass orders and Paycode batche
 function loadWorkflow() {
 	const credentials = {
 		surepass: { surepassApi: { id: 'surepass-emulator', name: 'Surepass (local emulator)' } },
-		paycode: { interswitchPaycodeApi: { id: 'interswitch-emulator', name: 'Interswitch Paycode (local emulator)' } },
+		paycode: {
+			interswitchPaycodeApi: {
+				id: 'interswitch-emulator',
+				name: 'Interswitch Paycode (local emulator)',
+			},
+		},
 	};
 	return {
 		id: 'QueueModeLoad001',
@@ -504,8 +844,22 @@ function loadWorkflow() {
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveManualExecutions: true },
 		nodes: [
 			...webhookAnswering('q', QUEUE_PATH, 'b7e0c1d2-queue-load-0001'),
-			{ id: 'q3', name: 'Orders', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, -100], parameters: { fieldToSplitOut: 'body.orders', options: {} } },
-			{ id: 'q4', name: 'Batches', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 100], parameters: { fieldToSplitOut: 'body.batches', options: {} } },
+			{
+				id: 'q3',
+				name: 'Orders',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [400, -100],
+				parameters: { fieldToSplitOut: 'body.orders', options: {} },
+			},
+			{
+				id: 'q4',
+				name: 'Batches',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [400, 100],
+				parameters: { fieldToSplitOut: 'body.batches', options: {} },
+			},
 			{
 				id: 'q5',
 				name: 'Surepass Stamp',
@@ -531,7 +885,14 @@ function loadWorkflow() {
 				typeVersion: 1.1,
 				position: [600, 100],
 				credentials: credentials.paycode,
-				parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: "={{ $json['body.batches'] }}", output: 'perToken', oneTimePins: 'omit', options: { retryDelayMs: 200 } },
+				parameters: {
+					resource: 'bulkTokenBatch',
+					operation: 'getStatus',
+					referenceId: "={{ $json['body.batches'] }}",
+					output: 'perToken',
+					oneTimePins: 'omit',
+					options: { retryDelayMs: 200 },
+				},
 			},
 		],
 		connections: {

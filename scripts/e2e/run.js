@@ -12,12 +12,21 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { ensureN8n, ensureBrowser, installPackage, n8nCli, importEmulatorCredentials, startN8n, n8nDir, node24Bin, N8N_VERSION } = require('../lib/n8n-env');
+const {
+	ensureN8n,
+	ensureBrowser,
+	installPackage,
+	n8nCli,
+	importEmulatorCredentials,
+	startN8n,
+	n8nDir,
+	node24Bin,
+	N8N_VERSION,
+} = require('../lib/n8n-env');
 const { Processes, freePort } = require('../lib/processes');
 const { createEmulator } = require('../../test/emulator');
 const { checkAgentAndMcp, startMockOpenAi } = require('./agent');
 const { OWNER, ownerSession, api, waitForExecution } = require('../lib/n8n-rest');
-
 
 /**
  * What each example must route. Runs are the node's runs in one execution (a Wait loop runs it
@@ -30,11 +39,18 @@ const { OWNER, ownerSession, api, waitForExecution } = require('../lib/n8n-rest'
  */
 const EXPECTED = {
 	'surepass-order-check.json': { node: 'Surepass Stamp', runs: [[1, 5, 2]] },
-	'paycode-batch-check.json': { node: 'Interswitch Paycode', runs: [[0, 10, 0]], totalNaira: 43000 },
+	'paycode-batch-check.json': {
+		node: 'Interswitch Paycode',
+		runs: [[0, 10, 0]],
+		totalNaira: 43000,
+	},
 	'surepass-order-alerts.json': {
 		node: 'Surepass Stamp',
 		pins: {
-			'Orders to check': [{ json: { bulkOrderId: 'bulk_stamp_v2_progress_2_e2e' } }, { json: { bulkOrderId: 'bulk_stamp_v2_demoAllFailed1' } }],
+			'Orders to check': [
+				{ json: { bulkOrderId: 'bulk_stamp_v2_progress_2_e2e' } },
+				{ json: { bulkOrderId: 'bulk_stamp_v2_demoAllFailed1' } },
+			],
 			'Alert #stamp-alerts': [{ json: { ok: true, channel: '#stamp-alerts' } }],
 		},
 		waitSeconds: 1,
@@ -46,7 +62,10 @@ const EXPECTED = {
 	'surepass-failed-alerts-once.json': {
 		node: 'Surepass Stamp',
 		pins: {
-			'Open orders': [{ json: { bulkOrderId: 'bulk_stamp_v2_progress_2_once' } }, { json: { bulkOrderId: 'bulk_stamp_v2_demoAllFailed1' } }],
+			'Open orders': [
+				{ json: { bulkOrderId: 'bulk_stamp_v2_progress_2_once' } },
+				{ json: { bulkOrderId: 'bulk_stamp_v2_demoAllFailed1' } },
+			],
 			'Alert #stamp-alerts': [{ json: { ok: true, channel: '#stamp-alerts' } }],
 		},
 		// Only Changes Since Last Run, in n8n's own deduplication store: the first execution routes
@@ -72,7 +91,9 @@ const EXPECTED = {
 async function main() {
 	const withBrowser = !process.argv.includes('--no-browser');
 	// --docs: save the editor screenshots into docs/ (the README's pictures) instead of a temporary folder.
-	const screenshots = process.argv.includes('--docs') ? path.join(__dirname, '..', '..', 'docs') : undefined;
+	const screenshots = process.argv.includes('--docs')
+		? path.join(__dirname, '..', '..', 'docs')
+		: undefined;
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 	console.log(`n8n ${N8N_VERSION} end to end\n`);
 	const bin = ensureN8n();
@@ -93,13 +114,48 @@ async function main() {
 		importEmulatorCredentials(bin, home, port, emulator, [
 			// The AI Agent example's OpenAI credential points at the scripted server; the other
 			// placeholders let the examples import with their credentials set (those nodes are pinned).
-			{ id: 'openai-account', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: 'e2e-not-a-key', url: openAi.url } },
-			{ id: 'slack-placeholder', name: 'Slack account', type: 'slackApi', data: { accessToken: 'xoxb-placeholder' } },
-			{ id: 'twilio-placeholder', name: 'Twilio account', type: 'twilioApi', data: { accountSid: 'ACplaceholder', authToken: 'placeholder' } },
-			{ id: 'smtp-placeholder', name: 'SMTP account', type: 'smtp', data: { user: 'placeholder', password: 'placeholder', host: '127.0.0.1', port: 2525, secure: false } },
+			{
+				id: 'openai-account',
+				name: 'OpenAI account',
+				type: 'openAiApi',
+				data: { apiKey: 'e2e-not-a-key', url: openAi.url },
+			},
+			{
+				id: 'slack-placeholder',
+				name: 'Slack account',
+				type: 'slackApi',
+				data: { accessToken: 'xoxb-placeholder' },
+			},
+			{
+				id: 'twilio-placeholder',
+				name: 'Twilio account',
+				type: 'twilioApi',
+				data: { accountSid: 'ACplaceholder', authToken: 'placeholder' },
+			},
+			{
+				id: 'smtp-placeholder',
+				name: 'SMTP account',
+				type: 'smtp',
+				data: {
+					user: 'placeholder',
+					password: 'placeholder',
+					host: '127.0.0.1',
+					port: 2525,
+					secure: false,
+				},
+			},
 		]);
-		const examples = fs.readdirSync(path.join(__dirname, '..', '..', 'examples')).filter((file) => file.endsWith('.json')).sort();
-		for (const file of examples) n8nCli(bin, home, ['import:workflow', `--input=${path.join(__dirname, '..', '..', 'examples', file)}`], port);
+		const examples = fs
+			.readdirSync(path.join(__dirname, '..', '..', 'examples'))
+			.filter((file) => file.endsWith('.json'))
+			.sort();
+		for (const file of examples)
+			n8nCli(
+				bin,
+				home,
+				['import:workflow', `--input=${path.join(__dirname, '..', '..', 'examples', file)}`],
+				port,
+			);
 
 		n8n = await startN8n(processes, bin, home, port);
 		console.log(`\nn8n is up at ${n8n.url}`);
@@ -108,8 +164,12 @@ async function main() {
 		const listed = await api(n8n.url, cookie, 'GET', '/rest/workflows');
 		const types = await api(n8n.url, cookie, 'GET', '/types/nodes.json');
 		for (const name of ['surepassStamp', 'interswitchPaycode']) {
-			const type = types.find((/** @type {any} */ t) => t.name === `n8n-nodes-surepass-interswitch.${name}`);
-			console.log(`node type ${name}: ${type ? `loaded, outputs ${type.outputNames.join(' / ')}` : 'MISSING'}`);
+			const type = types.find(
+				(/** @type {any} */ t) => t.name === `n8n-nodes-surepass-interswitch.${name}`,
+			);
+			console.log(
+				`node type ${name}: ${type ? `loaded, outputs ${type.outputNames.join(' / ')}` : 'MISSING'}`,
+			);
 			if (!type) failures++;
 		}
 
@@ -121,7 +181,9 @@ async function main() {
 
 		for (const file of examples) {
 			const expected = EXPECTED[file];
-			const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', file), 'utf8'));
+			const workflow = JSON.parse(
+				fs.readFileSync(path.join(__dirname, '..', '..', 'examples', file), 'utf8'),
+			);
 			const stored = listed.data.find((/** @type {any} */ w) => w.name === workflow.name);
 			if (!stored) {
 				console.log(`\n${file}: NOT IMPORTED`);
@@ -136,12 +198,21 @@ async function main() {
 			const trigger = full.nodes.find((/** @type {any} */ node) => /trigger/i.test(node.type));
 			const nodes = full.nodes.map((/** @type {any} */ node) =>
 				node.type === 'n8n-nodes-base.wait' && expected.waitSeconds !== undefined
-					? { ...node, parameters: { ...node.parameters, amount: expected.waitSeconds, unit: 'seconds' } }
+					? {
+							...node,
+							parameters: { ...node.parameters, amount: expected.waitSeconds, unit: 'seconds' },
+						}
 					: node,
 			);
 			const pinData = { ...full.pinData, ...expected.pins };
 			// A manual run executes the saved workflow, so the run's pins and wait are saved first.
-			const saved = (await api(n8n.url, cookie, 'PATCH', `/rest/workflows/${stored.id}`, { nodes, pinData, versionId: full.versionId })).data;
+			const saved = (
+				await api(n8n.url, cookie, 'PATCH', `/rest/workflows/${stored.id}`, {
+					nodes,
+					pinData,
+					versionId: full.versionId,
+				})
+			).data;
 			// Most examples run once; one that remembers between runs (Only Changes) runs several times.
 			const executions = expected.executions ?? [expected.runs ?? []];
 			for (const [executionIndex, expectedRuns] of executions.entries()) {
@@ -152,21 +223,37 @@ async function main() {
 				const execution = await waitForExecution(n8n.url, cookie, started.data.executionId);
 				const data = parse(execution.data);
 				const runs = data.resultData.runData[expected.node] ?? [];
-				const counts = runs.map((/** @type {any} */ run) => (run.data?.main ?? []).map((/** @type {any[]} */ items) => items?.length ?? 0));
-				const ok = execution.status === 'success' && JSON.stringify(counts) === JSON.stringify(expectedRuns);
-				const label = executions.length > 1 ? `execution ${executionIndex + 1} of ${executions.length}: ` : '';
+				const counts = runs.map((/** @type {any} */ run) =>
+					(run.data?.main ?? []).map((/** @type {any[]} */ items) => items?.length ?? 0),
+				);
+				const ok =
+					execution.status === 'success' && JSON.stringify(counts) === JSON.stringify(expectedRuns);
+				const label =
+					executions.length > 1 ? `execution ${executionIndex + 1} of ${executions.length}: ` : '';
 				console.log(`\n${file}: ${label}run ${execution.id} ${execution.status}`);
 				counts.forEach((/** @type {number[]} */ run, /** @type {number} */ index) => {
-					const names = expected.node === 'Surepass Stamp' ? ['Pending', 'Available', 'Failed'] : ['Pending', 'Successful', 'Failed'];
-					console.log(`  ${expected.node}${runs.length > 1 ? ` (run ${index + 1})` : ''}: ${run.map((n, i) => `${names[i]} ${n}`).join(', ')}`);
+					const names =
+						expected.node === 'Surepass Stamp'
+							? ['Pending', 'Available', 'Failed']
+							: ['Pending', 'Successful', 'Failed'];
+					console.log(
+						`  ${expected.node}${runs.length > 1 ? ` (run ${index + 1})` : ''}: ${run.map((n, i) => `${names[i]} ${n}`).join(', ')}`,
+					);
 				});
 				for (const [nodeName, nodeRuns] of Object.entries(data.resultData.runData)) {
 					if (nodeName === expected.node) continue;
-					const received = /** @type {any[]} */ (nodeRuns).map((run) => (run.data?.main?.[0] ?? []).length);
-					console.log(`  ${nodeName}: ${received.join(' + ')} item(s)${expected.pins?.[nodeName] ? ' (pinned)' : ''}`);
+					const received = /** @type {any[]} */ (nodeRuns).map(
+						(run) => (run.data?.main?.[0] ?? []).length,
+					);
+					console.log(
+						`  ${nodeName}: ${received.join(' + ')} item(s)${expected.pins?.[nodeName] ? ' (pinned)' : ''}`,
+					);
 				}
 				if (expected.totalNaira !== undefined) {
-					const total = runs[0].data.main[1].reduce((/** @type {number} */ sum, /** @type {any} */ item) => sum + item.json.amountNaira, 0);
+					const total = runs[0].data.main[1].reduce(
+						(/** @type {number} */ sum, /** @type {any} */ item) => sum + item.json.amountNaira,
+						0,
+					);
 					console.log(`  Successful total: NGN ${total.toLocaleString('en-US')}`);
 					if (total !== expected.totalNaira) failures++;
 				}
@@ -175,12 +262,20 @@ async function main() {
 			}
 			if (executions.length > 1) {
 				// Only Changes Since Last Run keeps its record in n8n's database, not in the process.
-				const rows = queryDatabase(home, 'SELECT context, value FROM processed_data WHERE workflowId = ?', [stored.id]);
-				const values = rows.flatMap((row) => /** @type {string[]} */ (JSON.parse(row.value).data ?? []));
+				const rows = queryDatabase(
+					home,
+					'SELECT context, value FROM processed_data WHERE workflowId = ?',
+					[stored.id],
+				);
+				const values = rows.flatMap(
+					(row) => /** @type {string[]} */ (JSON.parse(row.value).data ?? []),
+				);
 				// n8n keeps an MD5 hash of each key (base64), not the key.
 				const hashed = values.every((value) => /^[A-Za-z0-9+/]{22}==$/.test(value));
 				const inDatabase = rows.length === 1 && values.length === 8 && hashed;
-				console.log(`  ${inDatabase ? 'OK' : 'FAILED:'} n8n's processed_data table holds ${values.length} entries for this workflow (${rows.map((row) => row.context).join(', ')}), ${hashed ? 'each an MD5 hash' : 'NOT all hashes'}; 8 expected: 6 stamps, each in the branches it was routed to`);
+				console.log(
+					`  ${inDatabase ? 'OK' : 'FAILED:'} n8n's processed_data table holds ${values.length} entries for this workflow (${rows.map((row) => row.context).join(', ')}), ${hashed ? 'each an MD5 hash' : 'NOT all hashes'}; 8 expected: 6 stamps, each in the branches it was routed to`,
+				);
 				if (!inDatabase) failures++;
 			}
 		}
@@ -218,7 +313,11 @@ const SEED_PINS = ['4321', '1234'];
  * searched for the PIN strings. n8n 2.41.1 without a licence does not redact execution data, so
  * Include must store them and Mask and Omit must not.
  */
-async function checkPinStorage(/** @type {string} */ url, /** @type {string} */ cookie, /** @type {string} */ home) {
+async function checkPinStorage(
+	/** @type {string} */ url,
+	/** @type {string} */ cookie,
+	/** @type {string} */ home,
+) {
 	console.log('\none-time PINs in saved executions (batch 123456; PINs 4321, 1234):');
 	let failures = 0;
 	for (const [mode, stored] of /** @type {Array<[string, boolean]>} */ ([
@@ -227,11 +326,23 @@ async function checkPinStorage(/** @type {string} */ url, /** @type {string} */ 
 		['omit', false],
 		['(default)', false],
 	])) {
-		const parameters = { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: '123456', output: 'perToken' };
+		const parameters = {
+			resource: 'bulkTokenBatch',
+			operation: 'getStatus',
+			referenceId: '123456',
+			output: 'perToken',
+		};
 		const workflow = {
 			name: `PIN storage check: ${mode}`,
 			nodes: [
-				{ id: 'pin-start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'pin-start',
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
 				{
 					id: 'pin-node',
 					name: 'Interswitch Paycode',
@@ -239,7 +350,12 @@ async function checkPinStorage(/** @type {string} */ url, /** @type {string} */ 
 					typeVersion: 1.1,
 					position: [240, 0],
 					parameters: mode === '(default)' ? parameters : { ...parameters, oneTimePins: mode },
-					credentials: { interswitchPaycodeApi: { id: 'interswitch-emulator', name: 'Interswitch Paycode (local emulator)' } },
+					credentials: {
+						interswitchPaycodeApi: {
+							id: 'interswitch-emulator',
+							name: 'Interswitch Paycode (local emulator)',
+						},
+					},
 				},
 			],
 			connections: { Start: { main: [[{ node: 'Interswitch Paycode', type: 'main', index: 0 }]] } },
@@ -247,7 +363,10 @@ async function checkPinStorage(/** @type {string} */ url, /** @type {string} */ 
 			active: false,
 		};
 		const created = (await api(url, cookie, 'POST', '/rest/workflows', workflow)).data;
-		const started = await api(url, cookie, 'POST', `/rest/workflows/${created.id}/run`, { workflowData: created, triggerToStartFrom: { name: 'Start' } });
+		const started = await api(url, cookie, 'POST', `/rest/workflows/${created.id}/run`, {
+			workflowData: created,
+			triggerToStartFrom: { name: 'Start' },
+		});
 		const executionId = started.data.executionId;
 		const execution = await waitForExecution(url, cookie, executionId);
 		// n8n keeps execution data as a "flatted" string, in the database and in the REST answer.
@@ -257,8 +376,14 @@ async function checkPinStorage(/** @type {string} */ url, /** @type {string} */ 
 		const dbText = storedData === '' ? '' : JSON.stringify(parse(storedData));
 		const inRest = SEED_PINS.some((pin) => restText.includes(`"${pin}"`));
 		const inDb = SEED_PINS.some((pin) => dbText.includes(`"${pin}"`));
-		const ok = execution.status === 'success' && storedData.length > 0 && inRest === stored && inDb === stored;
-		console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${mode}: PINs ${inDb ? 'found' : 'not found'} in execution_data (${storedData.length} bytes), ${inRest ? 'found' : 'not found'} in GET /rest/executions/${executionId}; expected ${stored ? 'found' : 'not found'}`);
+		const ok =
+			execution.status === 'success' &&
+			storedData.length > 0 &&
+			inRest === stored &&
+			inDb === stored;
+		console.log(
+			`  ${ok ? 'ok  ' : 'FAIL'} ${mode}: PINs ${inDb ? 'found' : 'not found'} in execution_data (${storedData.length} bytes), ${inRest ? 'found' : 'not found'} in GET /rest/executions/${executionId}; expected ${stored ? 'found' : 'not found'}`,
+		);
 		if (!ok) failures++;
 	}
 	return failures;
@@ -266,7 +391,9 @@ async function checkPinStorage(/** @type {string} */ url, /** @type {string} */ 
 
 /** The execution_data row of an execution, read from n8n's SQLite database. */
 function executionDataInDatabase(/** @type {string} */ home, /** @type {string} */ executionId) {
-	return queryDatabase(home, 'SELECT data FROM execution_data WHERE executionId = ?', [String(executionId)])
+	return queryDatabase(home, 'SELECT data FROM execution_data WHERE executionId = ?', [
+		String(executionId),
+	])
 		.map((row) => row.data)
 		.join('\n');
 }
@@ -287,7 +414,10 @@ function queryDatabase(home, sql, params) {
 			process.stdout.write(JSON.stringify(rows));
 			db.close();
 		});`;
-	const result = spawnSync(path.join(node24Bin, 'node'), ['-e', script], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+	const result = spawnSync(path.join(node24Bin, 'node'), ['-e', script], {
+		encoding: 'utf8',
+		maxBuffer: 256 * 1024 * 1024,
+	});
 	if (result.status !== 0) throw new Error(`reading n8n's database failed: ${result.stderr}`);
 	return JSON.parse(result.stdout || '[]');
 }

@@ -20,7 +20,10 @@ function newest(dir) {
 function buildIfNeeded() {
 	const marker = path.join(root, 'dist', 'nodes', 'SurepassStamp', 'SurepassStamp.node.js');
 	const built = fs.existsSync(marker) ? newest(path.join(root, 'dist')) : 0;
-	const sources = Math.max(newest(path.join(root, 'nodes')), newest(path.join(root, 'credentials')));
+	const sources = Math.max(
+		newest(path.join(root, 'nodes')),
+		newest(path.join(root, 'credentials')),
+	);
 	if (built >= sources) return;
 	process.stdout.write('Building the package (npm run build)...\n');
 	for (const args of [

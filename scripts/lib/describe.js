@@ -9,20 +9,30 @@ function naira(kobo) {
 /** @param {import('n8n-workflow').INodeExecutionData} item */
 function describeItem(item) {
 	const json = /** @type {Record<string, any>} */ (item.json);
-	const source = item.pairedItem && !Array.isArray(item.pairedItem) && typeof item.pairedItem === 'object' ? ` (input item ${item.pairedItem.item})` : '';
+	const source =
+		item.pairedItem && !Array.isArray(item.pairedItem) && typeof item.pairedItem === 'object'
+			? ` (input item ${item.pairedItem.item})`
+			: '';
 	if (item.error) return `ERROR ${json.error}${source}`;
 	const parts = [];
-	if ('stampId' in json) parts.push(json.stampId === null ? `${json.unlistedCount} unlisted stamp(s)` : `stamp ${json.stampId}`);
+	if ('stampId' in json)
+		parts.push(
+			json.stampId === null ? `${json.unlistedCount} unlisted stamp(s)` : `stamp ${json.stampId}`,
+		);
 	if ('stampIds' in json) parts.push(`${json.count} stamp(s)`);
 	if (json.bulkOrderId) parts.push(`order ${json.bulkOrderId}`);
-	if ('beneficiaryNumber' in json) parts.push(`token for ${json.beneficiaryNumber}, ${naira(json.amountKobo)}`);
+	if ('beneficiaryNumber' in json)
+		parts.push(`token for ${json.beneficiaryNumber}, ${naira(json.amountKobo)}`);
 	if ('tokens' in json) parts.push(`${json.count} token(s), ${naira(json.totalAmountKobo)}`);
 	if (json.status === 'pending' && 'generatedCount' in json) {
-		parts.push(`${json.generatedCount} generated, ${json.outstandingCount ?? 'unknown'} outstanding of ${json.expectedCount ?? 'unknown'}`);
+		parts.push(
+			`${json.generatedCount} generated, ${json.outstandingCount ?? 'unknown'} outstanding of ${json.expectedCount ?? 'unknown'}`,
+		);
 	}
 	if (json.batchReference) parts.push(`batch ${json.batchReference}`);
 	// PINs are secrets: say whether one is there, never what it is.
-	if ('oneTimePin' in json) parts.push(json.oneTimePin === '****' ? 'PIN masked' : 'PIN included (not shown)');
+	if ('oneTimePin' in json)
+		parts.push(json.oneTimePin === '****' ? 'PIN masked' : 'PIN included (not shown)');
 	if (json.warnings) parts.push(`warnings: ${json.warnings.join('; ')}`);
 	if (json.note) parts.push(json.note);
 	return `${parts.join(', ')}${source}`;

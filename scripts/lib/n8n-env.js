@@ -12,7 +12,15 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { NodeRuntime, ensureN8nRelease, ensureChromium, n8nFolder, machineCache, must, root } = require('./install');
+const {
+	NodeRuntime,
+	ensureN8nRelease,
+	ensureChromium,
+	n8nFolder,
+	machineCache,
+	must,
+	root,
+} = require('./install');
 const { aptInstall } = require('./processes');
 
 /** Per-clone working files (packed tarball, the `npm run dev:n8n` user folder): git-ignored. */
@@ -51,7 +59,10 @@ function packPackage() {
 	const packDir = path.join(cacheDir, 'pack');
 	fs.rmSync(packDir, { recursive: true, force: true });
 	fs.mkdirSync(packDir, { recursive: true });
-	must('npm pack', 'npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', packDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+	must('npm pack', 'npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', packDir], {
+		cwd: root,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
 	return path.join(packDir, `${pkg.name}-${pkg.version}.tgz`);
 }
 
@@ -64,7 +75,13 @@ function installTarball(/** @type {string} */ home, /** @type {string} */ tarbal
 	const target = path.join(home, '.n8n', 'nodes', 'node_modules', pkg.name);
 	fs.rmSync(keep ? target : home, { recursive: true, force: true });
 	fs.mkdirSync(target, { recursive: true });
-	must(`install the tarball as a community package into ${home}`, 'tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
+	must(`install the tarball as a community package into ${home}`, 'tar', [
+		'-xzf',
+		tarball,
+		'-C',
+		target,
+		'--strip-components=1',
+	]);
 	const manifest = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8'));
 	delete manifest.devDependencies;
 	delete manifest.peerDependencies;
@@ -86,7 +103,11 @@ function installPackage(/** @type {string} */ home, keep = false) {
  * Environment for an n8n process on this user folder, quiet and offline; `extra` adds or overrides
  * settings (queue mode, a database).
  */
-function n8nEnv(/** @type {string} */ home, /** @type {number} */ port, /** @type {NodeJS.ProcessEnv} */ extra = {}) {
+function n8nEnv(
+	/** @type {string} */ home,
+	/** @type {number} */ port,
+	/** @type {NodeJS.ProcessEnv} */ extra = {},
+) {
 	return withNode24Env({
 		N8N_USER_FOLDER: home,
 		N8N_PORT: String(port),
@@ -107,8 +128,17 @@ function n8nEnv(/** @type {string} */ home, /** @type {number} */ port, /** @typ
 }
 
 /** Runs an n8n CLI command to completion. */
-function n8nCli(/** @type {string} */ bin, /** @type {string} */ home, /** @type {string[]} */ args, port = 5699, /** @type {NodeJS.ProcessEnv} */ extra = {}) {
-	must(`n8n ${args.join(' ')}`, path.join(node24Bin, 'node'), [bin, ...args], { env: n8nEnv(home, port, extra), stdio: ['ignore', 'inherit', 'inherit'] });
+function n8nCli(
+	/** @type {string} */ bin,
+	/** @type {string} */ home,
+	/** @type {string[]} */ args,
+	port = 5699,
+	/** @type {NodeJS.ProcessEnv} */ extra = {},
+) {
+	must(`n8n ${args.join(' ')}`, path.join(node24Bin, 'node'), [bin, ...args], {
+		env: n8nEnv(home, port, extra),
+		stdio: ['ignore', 'inherit', 'inherit'],
+	});
 }
 
 /**
@@ -124,8 +154,18 @@ function importEmulatorCredentials(bin, home, port, emulator, extra = [], env = 
 	fs.writeFileSync(
 		file,
 		JSON.stringify([
-			{ id: 'surepass-emulator', name: 'Surepass (local emulator)', type: 'surepassApi', data: emulator.surepassCredential() },
-			{ id: 'interswitch-emulator', name: 'Interswitch Paycode (local emulator)', type: 'interswitchPaycodeApi', data: emulator.interswitchCredential() },
+			{
+				id: 'surepass-emulator',
+				name: 'Surepass (local emulator)',
+				type: 'surepassApi',
+				data: emulator.surepassCredential(),
+			},
+			{
+				id: 'interswitch-emulator',
+				name: 'Interswitch Paycode (local emulator)',
+				type: 'interswitchPaycodeApi',
+				data: emulator.interswitchCredential(),
+			},
 			...extra,
 		]),
 	);
@@ -143,13 +183,35 @@ async function startN8n(processes, bin, home, port, options = {}) {
 	const { command = 'start', name = 'n8n', env = {} } = options;
 	const logFile = options.logFile ?? path.join(home, `${name}.log`);
 	const url = `http://127.0.0.1:${port}`;
-	const started = processes.start(name, path.join(node24Bin, 'node'), [bin, command], { env: n8nEnv(home, port, env), logFile });
+	const started = processes.start(name, path.join(node24Bin, 'node'), [bin, command], {
+		env: n8nEnv(home, port, env),
+		logFile,
+	});
 	const readyUrl = options.readyUrl ?? `${url}/healthz/readiness`;
 	await processes.waitUntil(started, async () => (await fetch(readyUrl)).ok);
 	return { ...started, url, logFile };
 }
 
-module.exports = { ensureN8n, ensureNode24, ensureBrowser, withNode24Env, installPackage, packPackage, installTarball, n8nEnv, n8nCli, importEmulatorCredentials, startN8n, root, cacheDir, machineCache, n8nDir, N8N_VERSION, pkg, node24Bin };
+module.exports = {
+	ensureN8n,
+	ensureNode24,
+	ensureBrowser,
+	withNode24Env,
+	installPackage,
+	packPackage,
+	installTarball,
+	n8nEnv,
+	n8nCli,
+	importEmulatorCredentials,
+	startN8n,
+	root,
+	cacheDir,
+	machineCache,
+	n8nDir,
+	N8N_VERSION,
+	pkg,
+	node24Bin,
+};
 
 // `node scripts/lib/n8n-env.js node24`: Node 24 in tools/node24, checked (installed when missing or broken).
 if (require.main === module) {

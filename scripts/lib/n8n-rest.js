@@ -1,11 +1,20 @@
 // @ts-check
 /** n8n's REST API as the end-to-end scripts use it: the owner's session, JSON calls, executions. */
 
-const OWNER = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd-Example' };
+const OWNER = {
+	email: 'owner@example.com',
+	firstName: 'E2E',
+	lastName: 'Owner',
+	password: 'E2e-Passw0rd-Example',
+};
 
 /** Sets the owner account up on a fresh instance and returns the session cookie. */
 async function ownerSession(/** @type {string} */ url) {
-	let response = await fetch(`${url}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+	let response = await fetch(`${url}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(OWNER),
+	});
 	if (!response.ok) {
 		response = await fetch(`${url}/rest/login`, {
 			method: 'POST',
@@ -13,7 +22,8 @@ async function ownerSession(/** @type {string} */ url) {
 			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
 		});
 	}
-	if (!response.ok) throw new Error(`could not sign in to n8n: HTTP ${response.status} ${await response.text()}`);
+	if (!response.ok)
+		throw new Error(`could not sign in to n8n: HTTP ${response.status} ${await response.text()}`);
 	return (response.headers.getSetCookie?.() ?? []).map((cookie) => cookie.split(';')[0]).join('; ');
 }
 
@@ -25,7 +35,8 @@ async function api(url, cookie, method, route, body) {
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 	const text = await response.text();
-	if (!response.ok) throw new Error(`${method} ${route}: HTTP ${response.status} ${text.slice(0, 300)}`);
+	if (!response.ok)
+		throw new Error(`${method} ${route}: HTTP ${response.status} ${text.slice(0, 300)}`);
 	return JSON.parse(text);
 }
 
@@ -47,22 +58,46 @@ async function waitForExecution(url, cookie, id, timeoutMs = 120_000) {
  */
 function webhookAnswering(prefix, webhookPath, webhookId) {
 	return [
-		{ id: `${prefix}1`, name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'responseNode', options: {} } },
+		{
+			id: `${prefix}1`,
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId,
+			parameters: {
+				httpMethod: 'POST',
+				path: webhookPath,
+				responseMode: 'responseNode',
+				options: {},
+			},
+		},
 		{
 			id: `${prefix}2`,
 			name: 'Answer with the execution ID',
 			type: 'n8n-nodes-base.respondToWebhook',
 			typeVersion: 1.1,
 			position: [200, 0],
-			parameters: { respondWith: 'json', responseBody: '={{ JSON.stringify({ executionId: $execution.id, runId: $json.body.runId }) }}', options: {} },
+			parameters: {
+				respondWith: 'json',
+				responseBody:
+					'={{ JSON.stringify({ executionId: $execution.id, runId: $json.body.runId }) }}',
+				options: {},
+			},
 		},
 	];
 }
 
 /** Activates a workflow whose trigger is a production webhook, and waits until n8n serves it. */
-async function activateWebhookWorkflow(/** @type {string} */ url, /** @type {string} */ cookie, /** @type {string} */ id, /** @type {string} */ webhookPath) {
+async function activateWebhookWorkflow(
+	/** @type {string} */ url,
+	/** @type {string} */ cookie,
+	/** @type {string} */ id,
+	/** @type {string} */ webhookPath,
+) {
 	const full = (await api(url, cookie, 'GET', `/rest/workflows/${id}`)).data;
-	if (!full.active) await api(url, cookie, 'POST', `/rest/workflows/${id}/activate`, { versionId: full.versionId });
+	if (!full.active)
+		await api(url, cookie, 'POST', `/rest/workflows/${id}/activate`, { versionId: full.versionId });
 	await webhookServed(url, webhookPath);
 }
 
@@ -70,7 +105,11 @@ async function activateWebhookWorkflow(/** @type {string} */ url, /** @type {str
  * Waits until n8n serves a production webhook (registered shortly after activation or start-up): a
  * GET to it says "not registered for GET requests" once it is there for POST, and starts nothing.
  */
-async function webhookServed(/** @type {string} */ url, /** @type {string} */ webhookPath, timeoutMs = 60_000) {
+async function webhookServed(
+	/** @type {string} */ url,
+	/** @type {string} */ webhookPath,
+	timeoutMs = 60_000,
+) {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		const probe = await (await fetch(`${url}/webhook/${webhookPath}`)).text();
@@ -80,4 +119,12 @@ async function webhookServed(/** @type {string} */ url, /** @type {string} */ we
 	throw new Error(`n8n does not serve the webhook ${webhookPath}`);
 }
 
-module.exports = { OWNER, ownerSession, api, waitForExecution, webhookAnswering, activateWebhookWorkflow, webhookServed };
+module.exports = {
+	OWNER,
+	ownerSession,
+	api,
+	waitForExecution,
+	webhookAnswering,
+	activateWebhookWorkflow,
+	webhookServed,
+};

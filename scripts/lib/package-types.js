@@ -11,7 +11,7 @@ function loadPackage(distDir) {
 	for (const file of pkg.n8n.nodes) {
 		const mod = require(path.join(root, file));
 		for (const Type of Object.values(mod)) {
-			const instance = new (/** @type {any} */ (Type))();
+			const instance = new /** @type {any} */ (Type)();
 			nodeTypes[instance.description.name] = instance;
 		}
 	}
@@ -20,7 +20,7 @@ function loadPackage(distDir) {
 	for (const file of pkg.n8n.credentials) {
 		const mod = require(path.join(root, file));
 		for (const Type of Object.values(mod)) {
-			if (typeof Type === 'function') credentialTypes.push(new (/** @type {any} */ (Type))());
+			if (typeof Type === 'function') credentialTypes.push(new /** @type {any} */ (Type)());
 		}
 	}
 	return { nodeTypes, credentialTypes };

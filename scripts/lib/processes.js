@@ -18,10 +18,15 @@ function ensureDebianPackages(wanted) {
 	const missing = wanted.filter(({ program }) => !onPath(program));
 	if (missing.length === 0) return;
 	const packages = [...new Set(missing.map((entry) => entry.package))];
-	process.stdout.write(`- install ${packages.join(', ')} from Debian's packages (missing: ${missing.map((m) => m.program).join(', ')})\n`);
+	process.stdout.write(
+		`- install ${packages.join(', ')} from Debian's packages (missing: ${missing.map((m) => m.program).join(', ')})\n`,
+	);
 	aptInstall(packages);
 	const still = missing.filter(({ program }) => !onPath(program));
-	if (still.length > 0) throw new Error(`installed ${packages.join(', ')}, yet ${still.map((m) => m.program).join(', ')} is still missing`);
+	if (still.length > 0)
+		throw new Error(
+			`installed ${packages.join(', ')}, yet ${still.map((m) => m.program).join(', ')} is still missing`,
+		);
 }
 
 /**
@@ -34,11 +39,22 @@ function aptInstall(packages, reinstall = false) {
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	for (const args of [
 		['apt-get', 'update', '-qq'],
-		['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...(reinstall ? ['--reinstall'] : []), ...packages],
+		[
+			'apt-get',
+			'install',
+			'-y',
+			'-qq',
+			'--no-install-recommends',
+			...(reinstall ? ['--reinstall'] : []),
+			...packages,
+		],
 	]) {
 		const [command, ...rest] = [...prefix, ...args];
 		const result = spawnSync(command, rest, { stdio: ['ignore', 'ignore', 'inherit'], env });
-		if (result.status !== 0) throw new Error(`${args.join(' ')} failed (exit ${result.status}): install ${packages.join(', ')} by hand`);
+		if (result.status !== 0)
+			throw new Error(
+				`${args.join(' ')} failed (exit ${result.status}): install ${packages.join(', ')} by hand`,
+			);
 	}
 }
 
@@ -80,7 +96,8 @@ class Processes {
 		/** @type {Started[]} */
 		this.started = [];
 		const killNow = () => {
-			for (const { child } of this.started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+			for (const { child } of this.started)
+				if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 		};
 		process.once('exit', killNow);
 		for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
@@ -120,12 +137,16 @@ class Processes {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			if (started.child.exitCode !== null || started.child.signalCode !== null) {
-				throw new Error(`${started.name} exited early (${started.child.exitCode ?? started.child.signalCode}); see ${started.logFile}:\n${tail(started.logFile)}`);
+				throw new Error(
+					`${started.name} exited early (${started.child.exitCode ?? started.child.signalCode}); see ${started.logFile}:\n${tail(started.logFile)}`,
+				);
 			}
 			if (await ready().catch(() => false)) return;
 			await sleep(500);
 		}
-		throw new Error(`${started.name} did not become ready within ${Math.round(timeoutMs / 1000)} s; see ${started.logFile}:\n${tail(started.logFile)}`);
+		throw new Error(
+			`${started.name} did not become ready within ${Math.round(timeoutMs / 1000)} s; see ${started.logFile}:\n${tail(started.logFile)}`,
+		);
 	}
 
 	/**

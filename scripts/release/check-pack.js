@@ -18,7 +18,13 @@ for (const file of files) {
 		problems.push(`unexpected file in the package: ${file}`);
 	}
 }
-for (const required of ['README.md', 'LICENSE', 'package.json', ...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
+for (const required of [
+	'README.md',
+	'LICENSE',
+	'package.json',
+	...pkg.n8n.nodes,
+	...pkg.n8n.credentials,
+]) {
 	if (!files.includes(required)) problems.push(`missing from the package: ${required}`);
 }
 for (const nodeFile of pkg.n8n.nodes) {
@@ -31,4 +37,6 @@ if (problems.length > 0) {
 	console.error(problems.join('\n'));
 	process.exit(1);
 }
-console.log(`${files.length} files, ${pack.size} bytes packed; only dist/, README.md, LICENSE, package.json; no runtime dependencies`);
+console.log(
+	`${files.length} files, ${pack.size} bytes packed; only dist/, README.md, LICENSE, package.json; no runtime dependencies`,
+);

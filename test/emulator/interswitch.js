@@ -43,7 +43,8 @@ function batch(reference, successful, failed, capitalFailed = false) {
 	});
 	const ok = Array.from({ length: successful }, (_, i) => token(i));
 	const bad = Array.from({ length: failed }, (_, i) => token(successful + i));
-	const sum = (/** @type {Array<{ amount: string }>} */ list) => String(list.reduce((t, x) => t + Number(x.amount), 0));
+	const sum = (/** @type {Array<{ amount: string }>} */ list) =>
+		String(list.reduce((t, x) => t + Number(x.amount), 0));
 	return {
 		summary: {
 			batchReference: reference,
@@ -69,9 +70,15 @@ const PROGRESS_BATCH = /^PROGRESS-(\d{1,4})-\w+$/;
  * @param {string} clientId @param {string} clientSecret @param {string} signatureMethod
  */
 function expectedSignature(method, url, timestamp, nonce, clientId, clientSecret, signatureMethod) {
-	const encodedUrl = encodeURIComponent(url).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+	const encodedUrl = encodeURIComponent(url).replace(
+		/[!'()*]/g,
+		(c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+	);
 	const base = `${method}&${encodedUrl}&${timestamp}&${nonce}&${clientId}&${clientSecret}`;
-	return crypto.createHash(signatureMethod === 'SHA1' ? 'sha1' : 'sha512').update(base).digest('base64');
+	return crypto
+		.createHash(signatureMethod === 'SHA1' ? 'sha1' : 'sha512')
+		.update(base)
+		.digest('base64');
 }
 
 /**
@@ -104,8 +111,21 @@ function createInterswitch(options) {
 		const load = LOAD_BATCH.exec(reference);
 		if (load && partners.has(partner)) {
 			return JSON.stringify({
-				summary: { batchReference: reference, numberOfSuccessful: '1', numberOfFailed: '0', amountOfFailed: '0', amountOfSuccessful: '100000' },
-				successful: [{ surcharge: '', amount: '100000', beneficiaryNumber: `0900${load[1]}`, oneTimePin: '0000' }],
+				summary: {
+					batchReference: reference,
+					numberOfSuccessful: '1',
+					numberOfFailed: '0',
+					amountOfFailed: '0',
+					amountOfSuccessful: '100000',
+				},
+				successful: [
+					{
+						surcharge: '',
+						amount: '100000',
+						beneficiaryNumber: `0900${load[1]}`,
+						oneTimePin: '0000',
+					},
+				],
 			});
 		}
 		const progressing = PROGRESS_BATCH.exec(reference);
@@ -132,17 +152,26 @@ function createInterswitch(options) {
 	/** @param {import('./server').EmulatorRequest} req */
 	function passport(req) {
 		const [scheme, encoded] = String(req.headers.authorization ?? '').split(' ');
-		const [clientId, ...secretParts] = Buffer.from(encoded ?? '', 'base64').toString('utf8').split(':');
+		const [clientId, ...secretParts] = Buffer.from(encoded ?? '', 'base64')
+			.toString('utf8')
+			.split(':');
 		const form = new URLSearchParams(req.body);
 		req.params.grant_type = form.get('grant_type');
 		req.params.scope = form.get('scope');
 		req.params.clientId = clientId;
 		if (req.method !== 'POST') return json(405, { error: 'method_not_allowed' });
-		if (scheme !== 'Basic' || clientId !== options.clientId || secretParts.join(':') !== options.clientSecret) {
+		if (
+			scheme !== 'Basic' ||
+			clientId !== options.clientId ||
+			secretParts.join(':') !== options.clientSecret
+		) {
 			return json(401, { error: 'invalid_client', error_description: 'Bad client credentials' });
 		}
 		if (form.get('grant_type') !== 'client_credentials') {
-			return json(400, { error: 'unsupported_grant_type', error_description: 'Unsupported grant type' });
+			return json(400, {
+				error: 'unsupported_grant_type',
+				error_description: 'Unsupported grant type',
+			});
 		}
 		const token = `emu_${crypto.randomBytes(18).toString('hex')}`;
 		tokens.set(token, Date.now() + settings.tokenLifetimeSeconds * 1000);
@@ -164,8 +193,10 @@ function createInterswitch(options) {
 		if (req.method !== 'GET') return json(405, businessError('10400', 'Method not allowed'));
 		const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
 		const expiry = bearer === undefined ? undefined : tokens.get(bearer);
-		if (expiry === undefined) return json(401, { error: 'invalid_token', error_description: 'Invalid access token' });
-		if (expiry < Date.now()) return json(401, { error: 'invalid_token', error_description: 'Access token expired' });
+		if (expiry === undefined)
+			return json(401, { error: 'invalid_token', error_description: 'Invalid access token' });
+		if (expiry < Date.now())
+			return json(401, { error: 'invalid_token', error_description: 'Access token expired' });
 		if (settings.requireSignature) {
 			const timestamp = String(req.headers.timestamp ?? '');
 			const nonce = String(req.headers.nonce ?? '');
@@ -176,11 +207,29 @@ function createInterswitch(options) {
 				return json(401, businessError('10500', 'Unable to validate authentication details'));
 			}
 			if (Math.abs(Date.now() / 1000 - Number(timestamp)) > settings.clockWindowSeconds) {
-				return json(403, { error: { code: 'E24', message: 'Invalid authentication credentials: Timestamp out of window' } });
+				return json(403, {
+					error: {
+						code: 'E24',
+						message: 'Invalid authentication credentials: Timestamp out of window',
+					},
+				});
 			}
 			const url = `http://${req.headers.host}${req.rawUrl}`;
-			const expected = expectedSignature(req.method, url, timestamp, nonce, options.clientId, options.clientSecret, settings.requireSignature);
-			if (method !== settings.requireSignature || signature !== expected || nonce === '' || nonce.length > 64) {
+			const expected = expectedSignature(
+				req.method,
+				url,
+				timestamp,
+				nonce,
+				options.clientId,
+				options.clientSecret,
+				settings.requireSignature,
+			);
+			if (
+				method !== settings.requireSignature ||
+				signature !== expected ||
+				nonce === '' ||
+				nonce.length > 64
+			) {
 				return json(401, businessError('10500', 'Unable to validate authentication details'));
 			}
 		}
@@ -188,11 +237,18 @@ function createInterswitch(options) {
 			return json(401, businessError('10400', 'Required field missing or repeated'));
 		}
 		if (!reference) return json(401, businessError('E50', 'referenceId cannot be empty.'));
-		if (!partner || !partners.has(partner)) return json(401, businessError('10801', 'Front end partner not found'));
+		if (!partner || !partners.has(partner))
+			return json(401, businessError('10801', 'Front end partner not found'));
 		const found = findBatch(partner, reference);
 		if (found === undefined) {
 			// The seed's own wording, en dashes included.
-			return json(401, businessError('10904', `No record of batch with provided reference Id – ${reference} for the front end partner – ${partner}`));
+			return json(
+				401,
+				businessError(
+					'10904',
+					`No record of batch with provided reference Id – ${reference} for the front end partner – ${partner}`,
+				),
+			);
 		}
 		return { status: 200, headers: { 'content-type': 'application/json' }, body: found };
 	}
@@ -210,7 +266,16 @@ function createInterswitch(options) {
 		return undefined;
 	}
 
-	return { route: 'interswitch', handle, batches, partners, tokens, settings, expectedSignature, reset: () => progress.clear() };
+	return {
+		route: 'interswitch',
+		handle,
+		batches,
+		partners,
+		tokens,
+		settings,
+		expectedSignature,
+		reset: () => progress.clear(),
+	};
 }
 
 module.exports = { createInterswitch, CONTEXT_PATH, PASSPORT_PATH, STATUS_PATH, expectedSignature };

@@ -147,8 +147,10 @@ class Emulator {
 			inFlight: 0,
 			maxInFlight: 0,
 			/** @type {Record<string, number>} */ byRoute: {},
-			/** @type {Record<string, number>} requests of each route in flight now */ inFlightByRoute: {},
-			/** @type {Record<string, number>} the most requests of each route in flight at once */ maxInFlightByRoute: {},
+			/** @type {Record<string, number>} requests of each route in flight now */ inFlightByRoute:
+				{},
+			/** @type {Record<string, number>} the most requests of each route in flight at once */ maxInFlightByRoute:
+				{},
 		};
 	}
 
@@ -244,7 +246,10 @@ class Emulator {
 		stats.byRoute[request.route] = (stats.byRoute[request.route] ?? 0) + 1;
 		const routeName = request.route;
 		stats.inFlightByRoute[routeName] = (stats.inFlightByRoute[routeName] ?? 0) + 1;
-		stats.maxInFlightByRoute[routeName] = Math.max(stats.maxInFlightByRoute[routeName] ?? 0, stats.inFlightByRoute[routeName]);
+		stats.maxInFlightByRoute[routeName] = Math.max(
+			stats.maxInFlightByRoute[routeName] ?? 0,
+			stats.inFlightByRoute[routeName],
+		);
 		const leaveRoute = () => {
 			stats.inFlightByRoute[routeName]--;
 		};
@@ -275,7 +280,8 @@ class Emulator {
 			await this.applyFault(fault, req, res, response);
 			return;
 		}
-		if (!response) response = { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
+		if (!response)
+			response = { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
 		request.status = response.status;
 		res.writeHead(response.status, response.headers);
 		res.end(response.body ?? '');
@@ -301,9 +307,20 @@ class Emulator {
 	 */
 	async applyFault(fault, req, res, normal) {
 		const status = fault.status ?? normal?.status ?? 200;
-		const headers = { ...(fault.status === undefined ? normal?.headers : { 'content-type': 'application/json' }), ...fault.headers };
-		const given = typeof fault.body === 'function' ? fault.body(/** @type {any} */ (req).emulatorRequest) : fault.body;
-		const body = given === undefined ? (normal?.body ?? '') : typeof given === 'string' ? given : JSON.stringify(given);
+		const headers = {
+			...(fault.status === undefined ? normal?.headers : { 'content-type': 'application/json' }),
+			...fault.headers,
+		};
+		const given =
+			typeof fault.body === 'function'
+				? fault.body(/** @type {any} */ (req).emulatorRequest)
+				: fault.body;
+		const body =
+			given === undefined
+				? (normal?.body ?? '')
+				: typeof given === 'string'
+					? given
+					: JSON.stringify(given);
 		switch (fault.action) {
 			case 'reset':
 				req.socket.destroy();

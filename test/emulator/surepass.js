@@ -44,7 +44,14 @@ function seededOrders() {
 		orders.set(sample.data.client_id, sample.data);
 	}
 	const add = (/** @type {OrderData} */ data) => orders.set(data.client_id, data);
-	add(order('bulk_stamp_v2_demoAllPending', ['stamp_v2_pend0001', 'stamp_v2_pend0002', 'stamp_v2_pend0003'], [], []));
+	add(
+		order(
+			'bulk_stamp_v2_demoAllPending',
+			['stamp_v2_pend0001', 'stamp_v2_pend0002', 'stamp_v2_pend0003'],
+			[],
+			[],
+		),
+	);
 	add(
 		order(
 			'bulk_stamp_v2_demoMixed00001',
@@ -68,7 +75,10 @@ function seededOrders() {
 	add({
 		client_id: 'bulk_stamp_v2_driftNoFailed',
 		quantity: 1,
-		summary: { pending: { count: 0, stamps: [] }, available: { count: 1, stamps: ['stamp_v2_nfAvail001'] } },
+		summary: {
+			pending: { count: 0, stamps: [] },
+			available: { count: 1, stamps: ['stamp_v2_nfAvail001'] },
+		},
 	});
 	add({
 		client_id: 'bulk_stamp_v2_driftCount001',
@@ -126,16 +136,37 @@ function createSurepass(options) {
 			progress.set(id, seen);
 			const done = seen >= Number(progressing[1]);
 			const stamps = [1, 2, 3, 4].map((n) => `stamp_v2_${id.slice(14)}_${n}`);
-			const data = done ? order(id, [], stamps, []) : order(id, stamps.slice(2), stamps.slice(0, 2), []);
-			return JSON.stringify({ data, status_code: 200, success: true, message: 'Success', message_code: 'success' });
+			const data = done
+				? order(id, [], stamps, [])
+				: order(id, stamps.slice(2), stamps.slice(0, 2), []);
+			return JSON.stringify({
+				data,
+				status_code: 200,
+				success: true,
+				message: 'Success',
+				message_code: 'success',
+			});
 		}
 		const load = LOAD_ORDER.exec(id);
 		if (load) {
 			const data = order(id, [], [`stamp_v2_load_${load[1]}`], []);
-			return JSON.stringify({ data, status_code: 200, success: true, message: 'Success', message_code: 'success' });
+			return JSON.stringify({
+				data,
+				status_code: 200,
+				success: true,
+				message: 'Success',
+				message_code: 'success',
+			});
 		}
 		const known = orders.get(id);
-		if (known) return JSON.stringify({ data: known, status_code: 200, success: true, message: 'Success', message_code: 'success' });
+		if (known)
+			return JSON.stringify({
+				data: known,
+				status_code: 200,
+				success: true,
+				message: 'Success',
+				message_code: 'success',
+			});
 		const large = LARGE_ORDER.exec(id);
 		if (!large) return undefined;
 		let body = largeBodies.get(id);
@@ -159,10 +190,24 @@ function createSurepass(options) {
 	function handle(req) {
 		if (req.path !== SUMMARY_PATH) return undefined;
 		if (req.method !== 'POST') {
-			return json(405, { status_code: 405, success: false, message: 'Method not allowed', message_code: 'method_not_allowed' });
+			return json(405, {
+				status_code: 405,
+				success: false,
+				message: 'Method not allowed',
+				message_code: 'method_not_allowed',
+			});
 		}
-		if (!String(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
-			return json(400, { status_code: 400, success: false, message: 'Content-Type must be application/json', message_code: 'invalid_content_type' });
+		if (
+			!String(req.headers['content-type'] ?? '')
+				.toLowerCase()
+				.startsWith('application/json')
+		) {
+			return json(400, {
+				status_code: 400,
+				success: false,
+				message: 'Content-Type must be application/json',
+				message_code: 'invalid_content_type',
+			});
 		}
 		/** @type {unknown} */
 		let body;
@@ -171,21 +216,46 @@ function createSurepass(options) {
 		} catch {
 			body = undefined;
 		}
-		const clientId = body && typeof body === 'object' ? /** @type {Record<string, unknown>} */ (body).client_id : undefined;
+		const clientId =
+			body && typeof body === 'object'
+				? /** @type {Record<string, unknown>} */ (body).client_id
+				: undefined;
 		req.params.client_id = clientId;
-		if (req.headers.authorization !== `Bearer ${options.token}`) return json(401, UNAUTHORIZED_BODY);
+		if (req.headers.authorization !== `Bearer ${options.token}`)
+			return json(401, UNAUTHORIZED_BODY);
 		if (body === undefined) {
-			return json(400, { status_code: 400, success: false, message: 'Request body is not valid JSON', message_code: 'bad_request' });
+			return json(400, {
+				status_code: 400,
+				success: false,
+				message: 'Request body is not valid JSON',
+				message_code: 'bad_request',
+			});
 		}
 		if (typeof clientId !== 'string' || clientId === '') {
-			return json(422, { status_code: 422, success: false, message: 'client_id is required', message_code: 'validation_error' });
+			return json(422, {
+				status_code: 422,
+				success: false,
+				message: 'client_id is required',
+				message_code: 'validation_error',
+			});
 		}
 		if (!clientId.startsWith('bulk_stamp_v2_')) {
-			return json(400, { status_code: 400, success: false, message: 'Invalid client_id', message_code: 'invalid_client_id' });
+			return json(400, {
+				status_code: 400,
+				success: false,
+				message: 'Invalid client_id',
+				message_code: 'invalid_client_id',
+			});
 		}
 		const found = find(clientId);
 		if (found === undefined) {
-			return json(404, { data: null, status_code: 404, success: false, message: 'No bulk order found for this client_id', message_code: 'client_id_not_found' });
+			return json(404, {
+				data: null,
+				status_code: 404,
+				success: false,
+				message: 'No bulk order found for this client_id',
+				message_code: 'client_id_not_found',
+			});
 		}
 		return { status: 200, headers: { 'content-type': 'application/json' }, body: found };
 	}

@@ -18,14 +18,29 @@ if (!process.env.N8N_USER_FOLDER) {
 	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-harness-'));
 	fs.mkdirSync(path.join(folder, '.n8n'));
 	const key = require('node:crypto').randomBytes(24).toString('base64');
-	fs.writeFileSync(path.join(folder, '.n8n', 'config'), JSON.stringify({ encryptionKey: key }), { mode: 0o600 });
+	fs.writeFileSync(path.join(folder, '.n8n', 'config'), JSON.stringify({ encryptionKey: key }), {
+		mode: 0o600,
+	});
 	process.env.N8N_USER_FOLDER = folder;
 }
 
-const { WorkflowExecute, ExecutionLifecycleHooks, ExecuteContext, RoutingNode, DataDeduplicationService } = require('n8n-core');
-const { ICredentialsHelper, LoggerProxy, NodeHelpers, Workflow, isExpression } = require('n8n-workflow');
+const {
+	WorkflowExecute,
+	ExecutionLifecycleHooks,
+	ExecuteContext,
+	RoutingNode,
+	DataDeduplicationService,
+} = require('n8n-core');
+const {
+	ICredentialsHelper,
+	LoggerProxy,
+	NodeHelpers,
+	Workflow,
+	isExpression,
+} = require('n8n-workflow');
 // n8n-core's own logger comes from its DI container; resolved from n8n-core, which depends on them.
-const fromCore = (/** @type {string} */ id) => require(require.resolve(id, { paths: [path.dirname(require.resolve('n8n-core'))] }));
+const fromCore = (/** @type {string} */ id) =>
+	require(require.resolve(id, { paths: [path.dirname(require.resolve('n8n-core'))] }));
 const { Container } = fromCore('@n8n/di');
 const { Logger } = fromCore('@n8n/backend-common');
 
@@ -149,7 +164,16 @@ class CredentialsHelper extends ICredentialsHelper {
 				for (const [key, value] of Object.entries(pairs ?? {})) {
 					const resolve = (/** @type {unknown} */ text) =>
 						typeof text === 'string' && isExpression(text)
-							? String(workflow.expression.getSimpleParameterValue(node, text, 'internal', { $credentials: credentials }, undefined, '') ?? '')
+							? String(
+									workflow.expression.getSimpleParameterValue(
+										node,
+										text,
+										'internal',
+										{ $credentials: credentials },
+										undefined,
+										'',
+									) ?? '',
+								)
 							: String(text);
 					options[outerKey] ??= {};
 					options[outerKey][resolve(key)] = resolve(value);
@@ -170,13 +194,24 @@ class CredentialsHelper extends ICredentialsHelper {
 	 */
 	async preAuthentication(helpers, credentials, typeName, _node, credentialsExpired) {
 		const type = this.type(typeName);
-		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		const expirable = type.properties.find(
+			(p) => p.type === 'hidden' && p.typeOptions?.expirable === true,
+		);
 		if (!expirable || typeof type.preAuthentication !== 'function') return undefined;
-		if (credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined && !credentialsExpired) return undefined;
+		if (
+			credentials[expirable.name] !== '' &&
+			credentials[expirable.name] !== undefined &&
+			!credentialsExpired
+		)
+			return undefined;
 		this.preAuthenticationCalls[typeName] = (this.preAuthenticationCalls[typeName] ?? 0) + 1;
 		// n8n hands preAuthentication only `helpers.httpRequest` (its restrictToCredentialDomains),
 		// not the node's whole helpers object: the same here, so nothing else can be relied on.
-		const restricted = { helpers: { httpRequest: (/** @type {any} */ options) => helpers.helpers.httpRequest(options) } };
+		const restricted = {
+			helpers: {
+				httpRequest: (/** @type {any} */ options) => helpers.helpers.httpRequest(options),
+			},
+		};
 		const output = await type.preAuthentication.call(/** @type {any} */ (restricted), credentials);
 		if (output[expirable.name] === undefined) return undefined;
 		this.store[typeName] = /** @type {CredentialData} */ ({ ...this.store[typeName], ...output });
@@ -236,11 +271,21 @@ class CapturingLogger {
 		this.lines.push(line);
 		if (this.echo) process.stderr.write(`${line}\n`);
 	}
-	/** @param {string} m @param {unknown} [x] */ error(m, x) { this.push('error', m, x); }
-	/** @param {string} m @param {unknown} [x] */ warn(m, x) { this.push('warn', m, x); }
-	/** @param {string} m @param {unknown} [x] */ info(m, x) { this.push('info', m, x); }
-	/** @param {string} m @param {unknown} [x] */ debug(m, x) { this.push('debug', m, x); }
-	/** @returns {any} */ scoped() { return this; }
+	/** @param {string} m @param {unknown} [x] */ error(m, x) {
+		this.push('error', m, x);
+	}
+	/** @param {string} m @param {unknown} [x] */ warn(m, x) {
+		this.push('warn', m, x);
+	}
+	/** @param {string} m @param {unknown} [x] */ info(m, x) {
+		this.push('info', m, x);
+	}
+	/** @param {string} m @param {unknown} [x] */ debug(m, x) {
+		this.push('debug', m, x);
+	}
+	/** @returns {any} */ scoped() {
+		return this;
+	}
 }
 
 const logger = new CapturingLogger();
@@ -274,7 +319,9 @@ class MemoryDeduplicator {
 		const hashed = items.map(MemoryDeduplicator.hash);
 		const stored = this.stores.get(key);
 		if (!stored) {
-			const kept = options.maxEntries ? hashed.slice(Math.max(0, hashed.length - options.maxEntries)) : hashed;
+			const kept = options.maxEntries
+				? hashed.slice(Math.max(0, hashed.length - options.maxEntries))
+				: hashed;
 			this.stores.set(key, kept);
 			return { new: items, processed: [] };
 		}
@@ -312,7 +359,10 @@ class MemoryDeduplicator {
 const changeStore = new MemoryDeduplicator();
 void DataDeduplicationService.init(changeStore);
 
-function additionalDataFor(/** @type {CredentialsHelper} */ credentialsHelper, /** @type {ExecutionLifecycleHooks} */ hooks) {
+function additionalDataFor(
+	/** @type {CredentialsHelper} */ credentialsHelper,
+	/** @type {ExecutionLifecycleHooks} */ hooks,
+) {
 	return /** @type {import('n8n-workflow').IWorkflowExecuteAdditionalData} */ (
 		/** @type {unknown} */ ({
 			hooks,
@@ -386,7 +436,9 @@ function createHarness(packageTypes) {
 			return leftovers.length;
 		},
 		async run(workflowJson, options = {}) {
-			const credentialsHelper = new CredentialsHelper(packageTypes.credentialTypes, { ...options.credentials });
+			const credentialsHelper = new CredentialsHelper(packageTypes.credentialTypes, {
+				...options.credentials,
+			});
 			const workflow = new Workflow({
 				// null: a workflow that was never saved (it has no ID).
 				id: options.workflowId === null ? undefined : (options.workflowId ?? 'harness'),
@@ -398,22 +450,31 @@ function createHarness(packageTypes) {
 				settings: workflowJson.settings ?? {},
 				pinData: workflowJson.pinData,
 			});
-			const hooks = new ExecutionLifecycleHooks('manual', 'harness-execution', /** @type {any} */ ({
-				id: 'harness',
-				name: 'harness',
-				nodes: workflowJson.nodes,
-				connections: workflowJson.connections,
-				active: false,
-				settings: {},
-			}));
+			const hooks = new ExecutionLifecycleHooks(
+				'manual',
+				'harness-execution',
+				/** @type {any} */ ({
+					id: 'harness',
+					name: 'harness',
+					nodes: workflowJson.nodes,
+					connections: workflowJson.connections,
+					active: false,
+					settings: {},
+				}),
+			);
 			const execute = new WorkflowExecute(additionalDataFor(credentialsHelper, hooks), 'manual');
-			const start = workflowJson.nodes.find((node) => types[node.type]?.description.group.includes('trigger'));
+			const start = workflowJson.nodes.find((node) =>
+				types[node.type]?.description.group.includes('trigger'),
+			);
 			if (!start) throw new Error('The workflow has no trigger node to start from');
 			const running = execute.run({ workflow, startNode: start, pinData: workflowJson.pinData });
 			if (options.abortSignal) {
 				options.abortSignal.addEventListener('abort', () => running.cancel(), { once: true });
 			}
-			const tracked = { cancel: () => running.cancel(), done: Promise.resolve(running).catch(() => undefined) };
+			const tracked = {
+				cancel: () => running.cancel(),
+				done: Promise.resolve(running).catch(() => undefined),
+			};
 			active.add(tracked);
 			/** @type {IRun} */
 			let run;
@@ -438,7 +499,9 @@ function createHarness(packageTypes) {
 		 * request goes through n8n-core's RoutingNode with the credential, then the rules decide.
 		 */
 		async testCredential(typeName, data) {
-			const credentialsHelper = new CredentialsHelper(packageTypes.credentialTypes, { [typeName]: { ...data } });
+			const credentialsHelper = new CredentialsHelper(packageTypes.credentialTypes, {
+				[typeName]: { ...data },
+			});
 			const type = credentialsHelper.type(typeName);
 			if (!type.test) throw new Error(`${typeName} has no declarative test`);
 			const testType = /** @type {INodeType} */ ({
@@ -452,7 +515,15 @@ function createHarness(packageTypes) {
 					inputs: ['main'],
 					outputs: ['main'],
 					credentials: [{ name: typeName, required: true }],
-					properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: type.test.request } }],
+					properties: [
+						{
+							displayName: 'Temp',
+							name: 'temp',
+							type: 'string',
+							default: '',
+							routing: { request: type.test.request },
+						},
+					],
 				},
 			});
 			const node = {
@@ -464,8 +535,17 @@ function createHarness(packageTypes) {
 				parameters: {},
 				credentials: { [typeName]: { id: 'temp', name: 'temp' } },
 			};
-			const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new NodeTypes({ temp: testType }) });
-			const hooks = new ExecutionLifecycleHooks('internal', 'credential-test', /** @type {any} */ ({ id: 't', nodes: [], connections: {} }));
+			const workflow = new Workflow({
+				nodes: [node],
+				connections: {},
+				active: false,
+				nodeTypes: new NodeTypes({ temp: testType }),
+			});
+			const hooks = new ExecutionLifecycleHooks(
+				'internal',
+				'credential-test',
+				/** @type {any} */ ({ id: 't', nodes: [], connections: {} }),
+			);
 			const context = new ExecuteContext(
 				workflow,
 				node,
@@ -478,7 +558,12 @@ function createHarness(packageTypes) {
 				{ node, data: {}, source: null },
 				[],
 			);
-			const routing = new RoutingNode(context, testType, { id: 'temp', name: 'temp', type: typeName, data: { ...data } });
+			const routing = new RoutingNode(context, testType, {
+				id: 'temp',
+				name: 'temp',
+				type: typeName,
+				data: { ...data },
+			});
 			/** @type {any} */
 			let response;
 			try {
@@ -493,7 +578,10 @@ function createHarness(packageTypes) {
 						}
 					}
 					if (statusCode < 199 || statusCode > 299) {
-						return { status: 'Error', message: cause.response.statusText || `Received HTTP status code: ${statusCode}` };
+						return {
+							status: 'Error',
+							message: cause.response.statusText || `Received HTTP status code: ${statusCode}`,
+						};
 					}
 				} else if (cause?.code) {
 					return { status: 'Error', message: cause.code };
@@ -502,8 +590,11 @@ function createHarness(packageTypes) {
 			}
 			for (const rule of type.test.rules ?? []) {
 				if (rule.type === 'responseSuccessBody') {
-					const value = rule.properties.key.split('.').reduce((/** @type {any} */ at, key) => at?.[key], response?.[0]?.[0]?.json);
-					if (value === rule.properties.value) return { status: 'Error', message: rule.properties.message };
+					const value = rule.properties.key
+						.split('.')
+						.reduce((/** @type {any} */ at, key) => at?.[key], response?.[0]?.[0]?.json);
+					if (value === rule.properties.value)
+						return { status: 'Error', message: rule.properties.message };
 				}
 			}
 			return { status: 'OK', message: 'Connection successful!' };

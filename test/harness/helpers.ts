@@ -18,7 +18,10 @@ export const harness = createHarness({
  * Runs one node of this package on `items` through the engine, expects no workflow error, and
  * returns its branches as JSON and pairedItem (see itemsOf).
  */
-export async function runNodeOnce(spec: Parameters<typeof singleNodeWorkflow>[0], credentials: Record<string, unknown>) {
+export async function runNodeOnce(
+	spec: Parameters<typeof singleNodeWorkflow>[0],
+	credentials: Record<string, unknown>,
+) {
 	const result = await harness.run(singleNodeWorkflow(spec), { credentials: credentials as never });
 	expect(result.error).toBeUndefined();
 	return itemsOf(result.outputs(spec.name ?? 'Node'));

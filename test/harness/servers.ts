@@ -20,9 +20,17 @@ export interface TestServer {
 	stop: () => Promise<void>;
 }
 
-export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void | Promise<void>;
+export type Handler = (
+	req: http.IncomingMessage,
+	res: http.ServerResponse,
+	body: string,
+) => void | Promise<void>;
 
-async function listen(server: http.Server | https.Server, scheme: 'http' | 'https', handlerState: TestServer): Promise<TestServer> {
+async function listen(
+	server: http.Server | https.Server,
+	scheme: 'http' | 'https',
+	handlerState: TestServer,
+): Promise<TestServer> {
 	const sockets = new Set<Socket>();
 	server.on('connection', (socket: Socket) => {
 		sockets.add(socket);
@@ -48,7 +56,12 @@ function serve(handler: Handler, record: TestServer) {
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
 			const body = Buffer.concat(chunks).toString('utf8');
-			record.requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body });
+			record.requests.push({
+				method: req.method ?? 'GET',
+				url: req.url ?? '/',
+				headers: req.headers,
+				body,
+			});
 			res.on('close', () => {
 				if (!res.writableFinished) record.closedByClient++;
 			});
@@ -75,19 +88,50 @@ export async function startSelfSignedHttpsServer(handler: Handler): Promise<Test
 	const cert = path.join(dir, 'cert.pem');
 	const made = spawnSync(
 		'openssl',
-		['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+		[
+			'req',
+			'-x509',
+			'-newkey',
+			'ec',
+			'-pkeyopt',
+			'ec_paramgen_curve:prime256v1',
+			'-nodes',
+			'-keyout',
+			key,
+			'-out',
+			cert,
+			'-days',
+			'2',
+			'-subj',
+			'/CN=127.0.0.1',
+			'-addext',
+			'subjectAltName=IP:127.0.0.1',
+		],
 		{ encoding: 'utf8' },
 	);
-	if (made.status !== 0) throw new Error(`openssl could not make a test certificate: ${made.stderr}`);
+	if (made.status !== 0)
+		throw new Error(`openssl could not make a test certificate: ${made.stderr}`);
 	const record = state();
-	const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, serve(handler, record));
+	const server = https.createServer(
+		{ key: fs.readFileSync(key), cert: fs.readFileSync(cert) },
+		serve(handler, record),
+	);
 	fs.rmSync(dir, { recursive: true, force: true });
 	return await listen(server, 'https', record);
 }
 
 /** Sends `body` as one response with Content-Length (no chunking), as most servers do for JSON. */
-export function sendWithLength(res: http.ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
+export function sendWithLength(
+	res: http.ServerResponse,
+	status: number,
+	body: string | Buffer,
+	headers: Record<string, string> = {},
+): void {
 	const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-	res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(bytes.length), ...headers });
+	res.writeHead(status, {
+		'content-type': 'application/json',
+		'content-length': String(bytes.length),
+		...headers,
+	});
 	res.end(bytes);
 }

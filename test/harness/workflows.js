@@ -32,11 +32,22 @@ function singleNodeWorkflow(spec) {
 	if (spec.onError) node.onError = spec.onError;
 	return {
 		nodes: [
-			{ id: 'input', name: 'Input', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'input',
+				name: 'Input',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			node,
 		],
 		connections: { Input: { main: [[{ node: name, type: 'main', index: 0 }]] } },
-		pinData: { Input: spec.items.map((json) => ({ json: /** @type {import('n8n-workflow').IDataObject} */ (json) })) },
+		pinData: {
+			Input: spec.items.map((json) => ({
+				json: /** @type {import('n8n-workflow').IDataObject} */ (json),
+			})),
+		},
 		settings: /** @type {import('n8n-workflow').IWorkflowSettings} */ (spec.settings ?? {}),
 	};
 }

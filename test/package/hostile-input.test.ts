@@ -36,9 +36,11 @@ const CORPUS = [
 ];
 
 /** Line breaks, control and invisible characters (all of Unicode's Cc, Cf, Zl, Zp), and very long values. */
-const REFUSED = /contains .+ at position \d+: check what is mapped into it|characters long, more than the 256/;
+const REFUSED =
+	/contains .+ at position \d+: check what is mapped into it|characters long, more than the 256/;
 /** Which values must be refused: decided here independently of the node's own check. */
-const mustRefuse = (id: string) => id.length > 256 || [...id].some((c) => /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(c));
+const mustRefuse = (id: string) =>
+	id.length > 256 || [...id].some((c) => /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(c));
 
 describe('hostile IDs', () => {
 	test('Surepass Bulk Order ID: sent as the exact client_id in the JSON body, or refused', async () => {
@@ -48,7 +50,13 @@ describe('hostile IDs', () => {
 				type: 'surepassStamp',
 				credentialType: 'surepassApi',
 				name: 'Node',
-				parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.id }}', output: 'perOrder', options: { maxRetries: 0 } },
+				parameters: {
+					resource: 'bulkStampOrder',
+					operation: 'getSummary',
+					bulkOrderId: '={{ $json.id }}',
+					output: 'perOrder',
+					options: { maxRetries: 0 },
+				},
 				items: ids.map((id) => ({ id })),
 				onError: 'continueRegularOutput',
 			}),
@@ -109,12 +117,21 @@ describe('hostile IDs', () => {
 			expect(request.query.frontEndPartner).toHaveLength(1);
 		}
 		for (const [index, { ref, partner }] of items.entries()) {
-			const routed = outputs.flat().filter((entry) => (entry.pairedItem as { item: number }).item === index);
+			const routed = outputs
+				.flat()
+				.filter((entry) => (entry.pairedItem as { item: number }).item === index);
 			expect(routed.length).toBeGreaterThan(0);
 			const error = routed.find((entry) => entry.error)?.json.error;
-			const sent = received.filter((request) => request.query.referenceId[0] === ref.trim() && request.query.frontEndPartner[0] === partner.trim());
+			const sent = received.filter(
+				(request) =>
+					request.query.referenceId[0] === ref.trim() &&
+					request.query.frontEndPartner[0] === partner.trim(),
+			);
 			const refused = typeof error === 'string' && REFUSED.test(error);
-			expect([index, refused]).toEqual([index, mustRefuse(ref.trim()) || mustRefuse(partner.trim())]);
+			expect([index, refused]).toEqual([
+				index,
+				mustRefuse(ref.trim()) || mustRefuse(partner.trim()),
+			]);
 			if (refused) {
 				expect(sent).toHaveLength(0);
 			} else {
@@ -125,7 +142,10 @@ describe('hostile IDs', () => {
 });
 
 describe('base URLs', () => {
-	async function errorsOf(type: 'surepassStamp' | 'interswitchPaycode', credential: Record<string, unknown>) {
+	async function errorsOf(
+		type: 'surepassStamp' | 'interswitchPaycode',
+		credential: Record<string, unknown>,
+	) {
 		const surepass = type === 'surepassStamp';
 		const result = await harness.run(
 			singleNodeWorkflow({
@@ -133,12 +153,24 @@ describe('base URLs', () => {
 				credentialType: surepass ? 'surepassApi' : 'interswitchPaycodeApi',
 				name: 'Node',
 				parameters: surepass
-					? { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: 'bulk_stamp_v2_vomMHvHnecrlzTPRtyL', options: { maxRetries: 0 } }
-					: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: '123456', options: { maxRetries: 0 } },
+					? {
+							resource: 'bulkStampOrder',
+							operation: 'getSummary',
+							bulkOrderId: 'bulk_stamp_v2_vomMHvHnecrlzTPRtyL',
+							options: { maxRetries: 0 },
+						}
+					: {
+							resource: 'bulkTokenBatch',
+							operation: 'getStatus',
+							referenceId: '123456',
+							options: { maxRetries: 0 },
+						},
 				items: [{}, {}],
 				onError: 'continueRegularOutput',
 			}),
-			{ credentials: { [surepass ? 'surepassApi' : 'interswitchPaycodeApi']: credential as never } },
+			{
+				credentials: { [surepass ? 'surepassApi' : 'interswitchPaycodeApi']: credential as never },
+			},
 		);
 		const failed = result.outputs('Node')[2];
 		expect(failed.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
@@ -146,16 +178,56 @@ describe('base URLs', () => {
 	}
 
 	test.each([
-		['Surepass Base URL with a user name and password', 'surepassStamp', () => ({ ...emulator.surepassCredential(), baseUrl: emulator.url.replace('http://', 'http://user:pass@') }), /^The Base URL must not contain a user name or password/],
-		['Surepass Base URL over plain http to another host', 'surepassStamp', () => ({ ...emulator.surepassCredential(), baseUrl: 'http://kyc-api.surepass.app' }), /^The Base URL uses plain http:\/\/ to kyc-api\.surepass\.app/],
-		['Interswitch Context URL over plain http to another host', 'interswitchPaycode', () => ({ ...emulator.interswitchCredential(), contextUrl: 'http://sandbox.interswitchng.com/api/v1' }), /^The Context URL uses plain http:\/\/ to sandbox\.interswitchng\.com/],
-		['Interswitch Context URL with a user name', 'interswitchPaycode', () => ({ ...emulator.interswitchCredential(), contextUrl: `${emulator.url.replace('http://', 'http://admin@')}/api/v1` }), /^The Context URL must not contain a user name or password/],
-		['Passport Token URL over plain http to another host', 'interswitchPaycode', () => ({ ...emulator.interswitchCredential(), passportTokenUrl: 'http://sandbox.interswitchng.com/passport/oauth/token' }), /The Passport Token URL uses plain http:\/\/ to sandbox\.interswitchng\.com/],
-	] as const)('%s is refused for every item, before any request', async (_name, type, credential, message) => {
-		const errors = await errorsOf(type, credential());
-		for (const error of errors) expect(error).toMatch(message);
-		expect(emulator.stats.requests).toBe(0);
-	});
+		[
+			'Surepass Base URL with a user name and password',
+			'surepassStamp',
+			() => ({
+				...emulator.surepassCredential(),
+				baseUrl: emulator.url.replace('http://', 'http://user:pass@'),
+			}),
+			/^The Base URL must not contain a user name or password/,
+		],
+		[
+			'Surepass Base URL over plain http to another host',
+			'surepassStamp',
+			() => ({ ...emulator.surepassCredential(), baseUrl: 'http://kyc-api.surepass.app' }),
+			/^The Base URL uses plain http:\/\/ to kyc-api\.surepass\.app/,
+		],
+		[
+			'Interswitch Context URL over plain http to another host',
+			'interswitchPaycode',
+			() => ({
+				...emulator.interswitchCredential(),
+				contextUrl: 'http://sandbox.interswitchng.com/api/v1',
+			}),
+			/^The Context URL uses plain http:\/\/ to sandbox\.interswitchng\.com/,
+		],
+		[
+			'Interswitch Context URL with a user name',
+			'interswitchPaycode',
+			() => ({
+				...emulator.interswitchCredential(),
+				contextUrl: `${emulator.url.replace('http://', 'http://admin@')}/api/v1`,
+			}),
+			/^The Context URL must not contain a user name or password/,
+		],
+		[
+			'Passport Token URL over plain http to another host',
+			'interswitchPaycode',
+			() => ({
+				...emulator.interswitchCredential(),
+				passportTokenUrl: 'http://sandbox.interswitchng.com/passport/oauth/token',
+			}),
+			/The Passport Token URL uses plain http:\/\/ to sandbox\.interswitchng\.com/,
+		],
+	] as const)(
+		'%s is refused for every item, before any request',
+		async (_name, type, credential, message) => {
+			const errors = await errorsOf(type, credential());
+			for (const error of errors) expect(error).toMatch(message);
+			expect(emulator.stats.requests).toBe(0);
+		},
+	);
 
 	test('a redirect to another host is not followed: the other host never sees the token', async () => {
 		const http = await import('http');
@@ -167,13 +239,21 @@ describe('base URLs', () => {
 		await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
 		const address = other.address() as { port: number };
 		try {
-			emulator.addFault({ when: (req) => req.route !== 'passport', status: 307, headers: { location: `http://127.0.0.1:${address.port}/api/v1/pwm/bulk/tokens/comprehensive/status?referenceId=123456&frontEndPartner=455` }, body: '' });
+			emulator.addFault({
+				when: (req) => req.route !== 'passport',
+				status: 307,
+				headers: {
+					location: `http://127.0.0.1:${address.port}/api/v1/pwm/bulk/tokens/comprehensive/status?referenceId=123456&frontEndPartner=455`,
+				},
+				body: '',
+			});
 			for (const [type, credential] of [
 				['surepassStamp', emulator.surepassCredential()],
 				['interswitchPaycode', emulator.interswitchCredential()],
 			] as const) {
 				const errors = await errorsOf(type, credential);
-				for (const error of errors) expect(error).toMatch(/answered with a redirect \(HTTP 307\), which is not followed$/);
+				for (const error of errors)
+					expect(error).toMatch(/answered with a redirect \(HTTP 307\), which is not followed$/);
 			}
 			expect(reached).toBe(0);
 		} finally {

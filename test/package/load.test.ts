@@ -35,8 +35,14 @@ const NODES = {
 		firstAlone: 0,
 		id: (n: number) => `bulk_stamp_v2_load_${n}`,
 		// Read from the body: faults are chosen before the route has parsed it into params.
-		idOf: (req: { body: string }) => String((JSON.parse(req.body) as { client_id?: unknown }).client_id),
-		parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.id }}', output: 'perStamp' },
+		idOf: (req: { body: string }) =>
+			String((JSON.parse(req.body) as { client_id?: unknown }).client_id),
+		parameters: {
+			resource: 'bulkStampOrder',
+			operation: 'getSummary',
+			bulkOrderId: '={{ $json.id }}',
+			output: 'perStamp',
+		},
 		credential: (emulator: Emulator) => emulator.surepassCredential(),
 		key: (json: Record<string, unknown>) => String(json.stampId),
 		expectedKey: (n: number) => `stamp_v2_load_${n}`,
@@ -49,7 +55,13 @@ const NODES = {
 		firstAlone: 1,
 		id: (n: number) => `LOAD-${n}`,
 		idOf: (req: { query: Record<string, string[]> }) => String(req.query.referenceId?.[0]),
-		parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: '={{ $json.id }}', output: 'perToken', oneTimePins: 'omit' },
+		parameters: {
+			resource: 'bulkTokenBatch',
+			operation: 'getStatus',
+			referenceId: '={{ $json.id }}',
+			output: 'perToken',
+			oneTimePins: 'omit',
+		},
 		credential: (emulator: Emulator) => emulator.interswitchCredential(),
 		key: (json: Record<string, unknown>) => String(json.beneficiaryNumber),
 		expectedKey: (n: number) => `0900${n}`,
@@ -72,19 +84,30 @@ describe.each(Object.entries(NODES))('%s under load', (label, node) => {
 			withOwnEmulator(async (emulator) => {
 				emulator.latencyMs = 2;
 				const limit = concurrency ?? 5;
-				const gate = emulator.gather(limit, { route: node.route, skip: node.firstAlone, fallbackMs: 60_000 });
+				const gate = emulator.gather(limit, {
+					route: node.route,
+					skip: node.firstAlone,
+					fallbackMs: 60_000,
+				});
 				const attempts = new Map<string, number>();
 				emulator.beforeRoute = (req) => {
 					if (req.route === 'passport') return;
 					const id = node.idOf(req as never);
 					attempts.set(id, (attempts.get(id) ?? 0) + 1);
 				};
-				const firstTry = (kind: string) => (req: { body: string; query: Record<string, string[]> }) => {
-					const id = node.idOf(req as never);
-					return attempts.get(id) === 1 && faultFor(id) === kind;
-				};
+				const firstTry =
+					(kind: string) => (req: { body: string; query: Record<string, string[]> }) => {
+						const id = node.idOf(req as never);
+						return attempts.get(id) === 1 && faultFor(id) === kind;
+					};
 				emulator.addFault({ route: node.route, when: firstTry('503'), status: 503, body: '' });
-				emulator.addFault({ route: node.route, when: firstTry('429'), status: 429, headers: { 'retry-after': '0' }, body: '' });
+				emulator.addFault({
+					route: node.route,
+					when: firstTry('429'),
+					status: 429,
+					headers: { 'retry-after': '0' },
+					body: '',
+				});
 				emulator.addFault({ route: node.route, when: firstTry('reset'), action: 'reset' });
 
 				const items = Array.from({ length: ITEMS }, (_, n) => ({ id: node.id(n) }));
@@ -114,7 +137,11 @@ describe.each(Object.entries(NODES))('%s under load', (label, node) => {
 				for (const item of routed) {
 					const index = (item.pairedItem as { item: number }).item;
 					seen.set(index, (seen.get(index) ?? 0) + 1);
-					if (!item.error && node.key(item.json as Record<string, unknown>) !== node.expectedKey(index)) wrongKey++;
+					if (
+						!item.error &&
+						node.key(item.json as Record<string, unknown>) !== node.expectedKey(index)
+					)
+						wrongKey++;
 				}
 				const lost = items.filter((_, index) => !seen.has(index)).length;
 				const duplicated = [...seen.values()].filter((count) => count > 1).length;
@@ -134,7 +161,9 @@ describe.each(Object.entries(NODES))('%s under load', (label, node) => {
 				expect(emulator.stats.maxInFlight).toBeLessThanOrEqual(limit);
 				expect(gate.gathered).toBe(true);
 
-				process.stdout.write(`${label}, concurrency ${concurrencyLabel}: ${ITEMS} items in ${seconds.toFixed(1)} s\n`);
+				process.stdout.write(
+					`${label}, concurrency ${concurrencyLabel}: ${ITEMS} items in ${seconds.toFixed(1)} s\n`,
+				);
 				rows.push(
 					`| ${label} | ${concurrencyLabel} | ${ITEMS.toLocaleString('en-US')} | ${injected} | ${requests.toLocaleString('en-US')} | ${requests - ITEMS} | ${limit} | ${emulator.stats.maxInFlight} | ${routed.length.toLocaleString('en-US')} | ${errors.length} | ${lost} | ${duplicated} |`,
 				);

@@ -40,7 +40,14 @@ async function own<T extends TestServer>(server: Promise<T>): Promise<T> {
 function serialise(value: unknown): string {
 	const seen = new WeakSet();
 	return JSON.stringify(value, (_key, inner: unknown) => {
-		if (inner instanceof Error) return { ...inner, name: inner.name, message: inner.message, stack: inner.stack, cause: (inner as { cause?: unknown }).cause };
+		if (inner instanceof Error)
+			return {
+				...inner,
+				name: inner.name,
+				message: inner.message,
+				stack: inner.stack,
+				cause: (inner as { cause?: unknown }).cause,
+			};
 		if (typeof inner === 'object' && inner !== null) {
 			if (seen.has(inner)) return '[circular]';
 			seen.add(inner);
@@ -63,13 +70,23 @@ const NODES = {
 	paycode: {
 		type: 'interswitchPaycode',
 		credentialType: 'interswitchPaycodeApi',
-		parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: '={{ $json.ref }}', output: 'perBatch' },
+		parameters: {
+			resource: 'bulkTokenBatch',
+			operation: 'getStatus',
+			referenceId: '={{ $json.ref }}',
+			output: 'perBatch',
+		},
 		credential: () => emulator.interswitchCredential() as Record<string, unknown>,
 	},
 	stamp: {
 		type: 'surepassStamp',
 		credentialType: 'surepassApi',
-		parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.id }}', output: 'perOrder' },
+		parameters: {
+			resource: 'bulkStampOrder',
+			operation: 'getSummary',
+			bulkOrderId: '={{ $json.id }}',
+			output: 'perOrder',
+		},
 		credential: () => emulator.surepassCredential() as Record<string, unknown>,
 	},
 };
@@ -81,11 +98,18 @@ function runNode(node: (typeof NODES)[keyof typeof NODES], spec: RunSpec) {
 			credentialType: node.credentialType,
 			name: 'Node',
 			typeVersion: spec.typeVersion,
-			parameters: { ...node.parameters, ...spec.parameters, options: { retryDelayMs: 1, ...spec.options } },
+			parameters: {
+				...node.parameters,
+				...spec.parameters,
+				options: { retryDelayMs: 1, ...spec.options },
+			},
 			items: spec.items,
 			onError: spec.onError ?? 'continueRegularOutput',
 		}),
-		{ credentials: { [node.credentialType]: (spec.credential ?? node.credential()) as never }, abortSignal: spec.abortSignal },
+		{
+			credentials: { [node.credentialType]: (spec.credential ?? node.credential()) as never },
+			abortSignal: spec.abortSignal,
+		},
 	);
 }
 
@@ -94,83 +118,145 @@ const stamp = (spec: RunSpec) => runNode(NODES.stamp, spec);
 
 /** The error item of an input item, when the node continued on failure. */
 function errorOf(outputs: INodeExecutionData[][], itemIndex = 0) {
-	const found = outputs.flat().filter((item) => item.error && (item.pairedItem as { item: number }).item === itemIndex);
+	const found = outputs
+		.flat()
+		.filter((item) => item.error && (item.pairedItem as { item: number }).item === itemIndex);
 	expect(found).toHaveLength(1);
 	return found[0].error as unknown as { message: string; description: string };
 }
 
 describe('1. secrets echoed back by a vendor', () => {
-	test.each(MODES)('an access token echoed by the status endpoint (401 and 500) and Basic credentials echoed by Passport never appear (%s)', async (onError) => {
-		let text = '';
-		const echoToken = (req: { headers: Record<string, unknown> }) => ({
-			error: 'invalid_token',
-			error_description: `Token rejected: ${String(req.headers.authorization)}`,
-		});
-		emulator.addFault({ route: 'interswitch', status: 401, body: echoToken });
-		const runData = (result: { run: unknown; error: unknown }) => serialise({ run: result.run, error: result.error });
-		text += runData(await paycode({ items: [{ ref: '123456' }, { ref: 'BATCH-WITH-FAILURES' }], onError }));
-		emulator.clearFaults();
-		emulator.addFault({ route: 'interswitch', status: 500, body: (req: { headers: Record<string, unknown> }) => ({ message: `upstream said: ${String(req.headers.authorization)}` }) });
-		text += runData(await paycode({ items: [{ ref: '123456' }], onError, options: { maxRetries: 0 } }));
-		emulator.clearFaults();
-		emulator.addFault({
-			route: 'passport',
-			status: 401,
-			body: (req: { headers: Record<string, unknown> }) => ({ error: 'invalid_client', error_description: `Bad credentials. Received Authorization: ${String(req.headers.authorization)}` }),
-		});
-		const passport = await paycode({ items: [{ ref: '123456' }], onError });
-		text += runData(passport);
-		const credential = emulator.interswitchCredential();
-		const basic = Buffer.from(`${credential.clientId}:${credential.clientSecret}`).toString('base64');
-		const issued = [...emulator.interswitch.tokens.keys()];
-		expect(issued.length).toBeGreaterThan(0);
-		// The texts really came back, scrubbed.
-		expect(text).toContain('Token rejected: Bearer [redacted]');
-		expect(text).toContain('Received Authorization: Basic [redacted]');
-		for (const secret of [...issued, basic, credential.clientSecret]) expect(text).not.toContain(secret);
-		if (onError === 'continueRegularOutput') {
-			row(1, 'The Paycode API echoes the access token (a 401 `error_description`, a 500 message); Passport echoes the `Authorization: Basic …` header', `Every error is scrubbed where it leaves the node of every secret the run has known (client secret, each access token issued during the run, their Basic, percent-encoded and JSON-escaped forms): "${errorOf(passport.outputs('Node')).message}"`);
-		}
-	});
+	test.each(MODES)(
+		'an access token echoed by the status endpoint (401 and 500) and Basic credentials echoed by Passport never appear (%s)',
+		async (onError) => {
+			let text = '';
+			const echoToken = (req: { headers: Record<string, unknown> }) => ({
+				error: 'invalid_token',
+				error_description: `Token rejected: ${String(req.headers.authorization)}`,
+			});
+			emulator.addFault({ route: 'interswitch', status: 401, body: echoToken });
+			const runData = (result: { run: unknown; error: unknown }) =>
+				serialise({ run: result.run, error: result.error });
+			text += runData(
+				await paycode({ items: [{ ref: '123456' }, { ref: 'BATCH-WITH-FAILURES' }], onError }),
+			);
+			emulator.clearFaults();
+			emulator.addFault({
+				route: 'interswitch',
+				status: 500,
+				body: (req: { headers: Record<string, unknown> }) => ({
+					message: `upstream said: ${String(req.headers.authorization)}`,
+				}),
+			});
+			text += runData(
+				await paycode({ items: [{ ref: '123456' }], onError, options: { maxRetries: 0 } }),
+			);
+			emulator.clearFaults();
+			emulator.addFault({
+				route: 'passport',
+				status: 401,
+				body: (req: { headers: Record<string, unknown> }) => ({
+					error: 'invalid_client',
+					error_description: `Bad credentials. Received Authorization: ${String(req.headers.authorization)}`,
+				}),
+			});
+			const passport = await paycode({ items: [{ ref: '123456' }], onError });
+			text += runData(passport);
+			const credential = emulator.interswitchCredential();
+			const basic = Buffer.from(`${credential.clientId}:${credential.clientSecret}`).toString(
+				'base64',
+			);
+			const issued = [...emulator.interswitch.tokens.keys()];
+			expect(issued.length).toBeGreaterThan(0);
+			// The texts really came back, scrubbed.
+			expect(text).toContain('Token rejected: Bearer [redacted]');
+			expect(text).toContain('Received Authorization: Basic [redacted]');
+			for (const secret of [...issued, basic, credential.clientSecret])
+				expect(text).not.toContain(secret);
+			if (onError === 'continueRegularOutput') {
+				row(
+					1,
+					'The Paycode API echoes the access token (a 401 `error_description`, a 500 message); Passport echoes the `Authorization: Basic …` header',
+					`Every error is scrubbed where it leaves the node of every secret the run has known (client secret, each access token issued during the run, their Basic, percent-encoded and JSON-escaped forms): "${errorOf(passport.outputs('Node')).message}"`,
+				);
+			}
+		},
+	);
 });
 
 describe('2. one-time PINs stored in clear by default', () => {
 	test('version 1.1 of the node masks the PINs unless told otherwise; a workflow saved with version 1 keeps including them', async () => {
 		const latest = await paycode({ items: [{ ref: '123456' }], typeVersion: 1.1 });
-		const pins = (result: typeof latest) => (result.outputs('Node')[1][0].json.tokens as Array<{ oneTimePin?: string }>).map((token) => token.oneTimePin);
+		const pins = (result: typeof latest) =>
+			(result.outputs('Node')[1][0].json.tokens as Array<{ oneTimePin?: string }>).map(
+				(token) => token.oneTimePin,
+			);
 		expect(pins(latest).length).toBeGreaterThan(1);
 		expect(new Set(pins(latest))).toEqual(new Set(['****']));
 		expect(serialise(latest.run)).not.toMatch(/"(4321|1234)"/);
 		const saved = await paycode({ items: [{ ref: '123456' }], typeVersion: 1 });
 		expect(pins(saved)).toEqual(expect.arrayContaining(['4321', '1234']));
-		row(2, 'One-Time PINs: *Include* was the default, and n8n 2.41.1 saves node output in clear in its execution history', 'Version 1.1 of the node masks PINs by default (workflows saved with version 1 keep their behaviour); choosing *Include* shows a notice saying where the PINs will be stored and how to prevent it; `npm run test:e2e` checks, per mode, whether the PINs appear in the saved execution and in the REST answer');
+		row(
+			2,
+			'One-Time PINs: *Include* was the default, and n8n 2.41.1 saves node output in clear in its execution history',
+			'Version 1.1 of the node masks PINs by default (workflows saved with version 1 keep their behaviour); choosing *Include* shows a notice saying where the PINs will be stored and how to prevent it; `npm run test:e2e` checks, per mode, whether the PINs appear in the saved execution and in the REST answer',
+		);
 	});
 });
 
 describe('3. no bound on the size of an answer', () => {
 	test('a 40 MB body (with Content-Length) and a gzip bomb (300 MB in 0.3 MB) stop at the bound, which an option can raise', async () => {
-		const big = Buffer.from(JSON.stringify({ data: { client_id: 'x', quantity: 1, summary: { pending: { stamps: ['x'.repeat(40 * 1024 * 1024)] } } } }));
+		const big = Buffer.from(
+			JSON.stringify({
+				data: {
+					client_id: 'x',
+					quantity: 1,
+					summary: { pending: { stamps: ['x'.repeat(40 * 1024 * 1024)] } },
+				},
+			}),
+		);
 		const bomb = gzipSync(Buffer.alloc(300 * 1024 * 1024, 0x20));
 		const server = await own(
 			startHttpServer((req, res) => {
-				if (String(req.url).includes('bomb')) sendWithLength(res, 200, bomb, { 'content-encoding': 'gzip' });
+				if (String(req.url).includes('bomb'))
+					sendWithLength(res, 200, bomb, { 'content-encoding': 'gzip' });
 				else sendWithLength(res, 200, big);
 			}),
 		);
 		const credential = { token: 'size-test-token', environment: 'custom', baseUrl: server.url };
-		const plain = await stamp({ items: [{ id: SEED_ORDER }], credential, options: { maxRetries: 0 } });
-		expect(errorOf(plain.outputs('Node')).message).toBe("Surepass's answer is too large: the answer is larger than 32 MB");
+		const plain = await stamp({
+			items: [{ id: SEED_ORDER }],
+			credential,
+			options: { maxRetries: 0 },
+		});
+		expect(errorOf(plain.outputs('Node')).message).toBe(
+			"Surepass's answer is too large: the answer is larger than 32 MB",
+		);
 		const bombServer = await own(
 			startHttpServer((_req, res) => {
 				sendWithLength(res, 200, bomb, { 'content-encoding': 'gzip' });
 			}),
 		);
-		const bombed = await stamp({ items: [{ id: SEED_ORDER }], credential: { ...credential, baseUrl: bombServer.url }, options: { maxRetries: 0, maxResponseMb: 8 } });
-		expect(errorOf(bombed.outputs('Node')).message).toBe("Surepass's answer is too large: the answer is larger than 8 MB");
+		const bombed = await stamp({
+			items: [{ id: SEED_ORDER }],
+			credential: { ...credential, baseUrl: bombServer.url },
+			options: { maxRetries: 0, maxResponseMb: 8 },
+		});
+		expect(errorOf(bombed.outputs('Node')).message).toBe(
+			"Surepass's answer is too large: the answer is larger than 8 MB",
+		);
 		// With the bound raised, the same 40 MB answer is read and routed.
-		const raised = await stamp({ items: [{ id: SEED_ORDER }], credential, options: { maxRetries: 0, maxResponseMb: 64 } });
+		const raised = await stamp({
+			items: [{ id: SEED_ORDER }],
+			credential,
+			options: { maxRetries: 0, maxResponseMb: 64 },
+		});
 		expect(raised.outputs('Node')[0].map((item) => item.json.count)).toEqual([1]);
-		row(3, 'No bound on the size of an answer: a 300 MB gzip body (0.3 MB on the wire) or a 200 MB plain body was read whole', 'The body is read as a stream and reading stops past *Max Response Size (MB)* (default 32 MB, counted after decompression, so a compression bomb stops at the same bound): "Surepass\'s answer is too large: the answer is larger than 32 MB"');
+		row(
+			3,
+			'No bound on the size of an answer: a 300 MB gzip body (0.3 MB on the wire) or a 200 MB plain body was read whole',
+			'The body is read as a stream and reading stops past *Max Response Size (MB)* (default 32 MB, counted after decompression, so a compression bomb stops at the same bound): "Surepass\'s answer is too large: the answer is larger than 32 MB"',
+		);
 	});
 });
 
@@ -180,7 +266,15 @@ describe('4. duplicate stamps', () => {
 	test('30,000 stamps each listed twice parse in one pass, with one bounded warning', () => {
 		const ids = Array.from({ length: 30_000 }, (_, i) => `stamp_v2_d${i}`);
 		const summary = parseStampOrderSummary(
-			{ client_id: 'bulk_stamp_v2_dup', quantity: 30_000, summary: { pending: { count: 30_000, stamps: ids }, available: { count: 30_000, stamps: ids }, failed: { count: 0, stamps: [] } } },
+			{
+				client_id: 'bulk_stamp_v2_dup',
+				quantity: 30_000,
+				summary: {
+					pending: { count: 30_000, stamps: ids },
+					available: { count: 30_000, stamps: ids },
+					failed: { count: 0, stamps: [] },
+				},
+			},
 			'bulk_stamp_v2_dup',
 		);
 		expect(summary.ok).toBe(true);
@@ -195,14 +289,29 @@ describe('4. duplicate stamps', () => {
 		emulator.addFault({
 			route: 'surepass',
 			status: 200,
-			body: { data: { client_id: SEED_ORDER, quantity: 20_000, summary: { pending: { stamps: ids }, available: { stamps: ids }, failed: { stamps: [] } } }, status_code: 200, success: true, message_code: 'success' },
+			body: {
+				data: {
+					client_id: SEED_ORDER,
+					quantity: 20_000,
+					summary: { pending: { stamps: ids }, available: { stamps: ids }, failed: { stamps: [] } },
+				},
+				status_code: 200,
+				success: true,
+				message_code: 'success',
+			},
 		});
 		const result = await stamp({ items: [{ id: SEED_ORDER }], parameters: { output: 'perStamp' } });
 		const [pending, available] = result.outputs('Node');
 		expect(pending).toHaveLength(20_000);
 		expect(available).toHaveLength(20_000);
-		expect(new Set([...pending, ...available].map((item) => (item.json.warnings as string[]).length))).toEqual(new Set([1]));
-		row(4, 'Every stamp listed in two branches made parsing quadratic (16,000 stamps: 12.8 s; 50,000 through the engine blocked n8n about 50 s) and every item carried one warning per duplicate', 'One pass over the stamps; one warning per order with the count and the first 5 IDs: "20,000 stamps are listed more than once (20,000 in more than one branch); …"');
+		expect(
+			new Set([...pending, ...available].map((item) => (item.json.warnings as string[]).length)),
+		).toEqual(new Set([1]));
+		row(
+			4,
+			'Every stamp listed in two branches made parsing quadratic (16,000 stamps: 12.8 s; 50,000 through the engine blocked n8n about 50 s) and every item carried one warning per duplicate',
+			'One pass over the stamps; one warning per order with the count and the first 5 IDs: "20,000 stamps are listed more than once (20,000 in more than one branch); …"',
+		);
 	});
 });
 
@@ -217,28 +326,54 @@ describe('5. deep nesting and numbers JSON cannot hold', () => {
 			'"summary.pending.count" is not a whole number (an object); the list was counted instead',
 			'"quantity" is not a whole number (a number too large to hold)',
 		]);
-		row(5, 'A `count` nested 100,000 levels deep ended as "Maximum call stack size exceeded"; `quantity: 1e309` showed as "(null)"', `Values are described, never serialised: "${(item.json.warnings as string[]).join('", "')}"`);
+		row(
+			5,
+			'A `count` nested 100,000 levels deep ended as "Maximum call stack size exceeded"; `quantity: 1e309` showed as "(null)"',
+			`Values are described, never serialised: "${(item.json.warnings as string[]).join('", "')}"`,
+		);
 	});
 });
 
 describe('6. the Passport token request and the Timeout and Cancel', () => {
 	test('a Passport that accepts and never answers is named, and follows the Timeout', async () => {
 		const passport = await own(startHttpServer(() => undefined));
-		const credential = { ...emulator.interswitchCredential(), passportTokenUrl: `${passport.url}/passport/oauth/token` };
-		const result = await paycode({ items: [{ ref: '123456' }], credential, options: { timeoutMs: 1000, maxRetries: 0 } });
+		const credential = {
+			...emulator.interswitchCredential(),
+			passportTokenUrl: `${passport.url}/passport/oauth/token`,
+		};
+		const result = await paycode({
+			items: [{ ref: '123456' }],
+			credential,
+			options: { timeoutMs: 1000, maxRetries: 0 },
+		});
 		const error = errorOf(result.outputs('Node'));
 		expect(error.message).toBe('Interswitch Passport did not answer in time (1 attempt)');
-		expect(error.description).toMatch(/^127\.0\.0\.1:\d+: no complete answer within 1000 ms while getting an access token/);
+		expect(error.description).toMatch(
+			/^127\.0\.0\.1:\d+: no complete answer within 1000 ms while getting an access token/,
+		);
 		expect(passport.requests).toHaveLength(1);
 		expect(emulator.requestsTo('interswitch')).toHaveLength(0);
-		row(6, 'The Passport token request ignored *Timeout* and the execution\'s cancel (a Passport that never answers: 30.3 s with a 500 ms Timeout; a cancel 1 s in ended the run at 30.0 s), and the error blamed the status endpoint', `The token request runs inside the request's deadline and cancel signal: "${error.message}"; a cancel ends the run at once, recorded as canceled`);
+		row(
+			6,
+			"The Passport token request ignored *Timeout* and the execution's cancel (a Passport that never answers: 30.3 s with a 500 ms Timeout; a cancel 1 s in ended the run at 30.0 s), and the error blamed the status endpoint",
+			`The token request runs inside the request's deadline and cancel signal: "${error.message}"; a cancel ends the run at once, recorded as canceled`,
+		);
 	});
 
 	test('a cancel while Passport hangs ends the run at once, recorded as canceled', async () => {
 		const passport = await own(startHttpServer(() => undefined));
-		const credential = { ...emulator.interswitchCredential(), passportTokenUrl: `${passport.url}/passport/oauth/token` };
+		const credential = {
+			...emulator.interswitchCredential(),
+			passportTokenUrl: `${passport.url}/passport/oauth/token`,
+		};
 		const controller = new AbortController();
-		const running = paycode({ items: [{ ref: '123456' }], credential, options: { timeoutMs: 600_000 }, abortSignal: controller.signal, onError: 'stopWorkflow' });
+		const running = paycode({
+			items: [{ ref: '123456' }],
+			credential,
+			options: { timeoutMs: 600_000 },
+			abortSignal: controller.signal,
+			onError: 'stopWorkflow',
+		});
 		while (passport.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
 		const cancelledAt = Date.now();
 		controller.abort();
@@ -271,7 +406,11 @@ describe('7. token renewal stampede', () => {
 		};
 		let result: Awaited<ReturnType<typeof paycode>>;
 		try {
-			result = await paycode({ items: Array.from({ length: 100 }, () => ({ ref: '123456' })), credential: stored, options: { maxConcurrency: 50 } });
+			result = await paycode({
+				items: Array.from({ length: 100 }, () => ({ ref: '123456' })),
+				credential: stored,
+				options: { maxConcurrency: 50 },
+			});
 		} finally {
 			jest.restoreAllMocks();
 		}
@@ -288,7 +427,11 @@ describe('7. token renewal stampede', () => {
 		expect(errorOf(result.outputs('Node'), 0).message).toBe('The Reference ID is empty [item 0]');
 		expect(result.outputs('Node')[1]).toHaveLength(9);
 		expect(emulator.requestsTo('passport')).toHaveLength(1);
-		row(7, 'A token expiring mid-run at concurrency 50 caused 50 simultaneous Passport requests (84 with a 1 s token lifetime); an invalid item 0 made 10 token requests instead of 1', 'One token request per credential at a time: identical concurrent requests share one, and a renewal that just finished is handed to callers that ask a moment later. 50 items with an expired token: 1 Passport request, at most 1 in flight; invalid item 0 with 9 others: 1 request');
+		row(
+			7,
+			'A token expiring mid-run at concurrency 50 caused 50 simultaneous Passport requests (84 with a 1 s token lifetime); an invalid item 0 made 10 token requests instead of 1',
+			'One token request per credential at a time: identical concurrent requests share one, and a renewal that just finished is handed to callers that ask a moment later. 50 items with an expired token: 1 Passport request, at most 1 in flight; invalid item 0 with 9 others: 1 request',
+		);
 	});
 });
 
@@ -296,40 +439,76 @@ describe('8. the first item waiting alone', () => {
 	test('three batches waiting for completion start together', async () => {
 		const gate = emulator.gather(3, { route: 'interswitch', fallbackMs: 20_000 });
 		const items = ['PROGRESS-2-a', 'PROGRESS-2-b', 'PROGRESS-2-c'].map((ref) => ({ ref }));
-		const result = await paycode({ items, parameters: { expectedTokenCount: 4, waitForCompletion: true, pollIntervalSeconds: 0.05, maxWaitSeconds: 30 } });
+		const result = await paycode({
+			items,
+			parameters: {
+				expectedTokenCount: 4,
+				waitForCompletion: true,
+				pollIntervalSeconds: 0.05,
+				maxWaitSeconds: 30,
+			},
+		});
 		expect(gate.gathered).toBe(true);
 		expect(result.outputs('Node')[1]).toHaveLength(3);
-		row(8, 'The first item ran alone for its whole Wait for Completion (items 1 and 2 started only after it: 5 minutes late with the default Max Wait)', 'All items start together (the token is fetched once however many ask at once); three waiting batches were in flight at the same moment');
+		row(
+			8,
+			'The first item ran alone for its whole Wait for Completion (items 1 and 2 started only after it: 5 minutes late with the default Max Wait)',
+			'All items start together (the token is fetched once however many ask at once); three waiting batches were in flight at the same moment',
+		);
 	});
 });
 
 describe('9. Stop on error', () => {
 	test('the first failure stops the others at once', async () => {
 		const items = [{ id: '' }, { id: 'bulk_stamp_v2_progress_999_stop' }];
-		const result = await stamp({ items, onError: 'stopWorkflow', parameters: { waitForCompletion: true, pollIntervalSeconds: 0.05, maxWaitSeconds: 5 } });
+		const result = await stamp({
+			items,
+			onError: 'stopWorkflow',
+			parameters: { waitForCompletion: true, pollIntervalSeconds: 0.05, maxWaitSeconds: 5 },
+		});
 		expect((result.error as Error).message).toBe('The Bulk Order ID is empty [item 0]');
 		// Without the stop, item 1 would go on polling every 0.05 s for 5 s: about 100 requests.
 		const requests = emulator.requestsTo('surepass').length;
 		expect(requests).toBeLessThanOrEqual(1);
-		row(9, 'With *Stop Workflow*, item 0 failing at once while item 1 polled: the error came after 3.2 s and 16 more requests', `The first failure aborts the other items' requests and waits: "${(result.error as Error).message}", with at most one request made for the other item`);
+		row(
+			9,
+			'With *Stop Workflow*, item 0 failing at once while item 1 polled: the error came after 3.2 s and 16 more requests',
+			`The first failure aborts the other items' requests and waits: "${(result.error as Error).message}", with at most one request made for the other item`,
+		);
 	});
 });
 
 describe('10. a cancelled run', () => {
 	test('is recorded as canceled, not as failed', async () => {
 		const controller = new AbortController();
-		const running = stamp({ items: [{ id: 'bulk_stamp_v2_progress_999_cancel' }], parameters: { waitForCompletion: true, pollIntervalSeconds: 600, maxWaitSeconds: 6000 }, abortSignal: controller.signal, onError: 'stopWorkflow' });
-		while (emulator.requestsTo('surepass').length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+		const running = stamp({
+			items: [{ id: 'bulk_stamp_v2_progress_999_cancel' }],
+			parameters: { waitForCompletion: true, pollIntervalSeconds: 600, maxWaitSeconds: 6000 },
+			abortSignal: controller.signal,
+			onError: 'stopWorkflow',
+		});
+		while (emulator.requestsTo('surepass').length === 0)
+			await new Promise((resolve) => setTimeout(resolve, 20));
 		controller.abort();
 		const result = await running;
 		expect(result.run.status).toBe('canceled');
-		row(10, 'Cancelling a waiting run recorded it as failed ("…was cancelled while waiting…"), because n8n recognises cancellation by its own error', `The node ends with n8n's own cancellation error: the run's status is "${result.run.status}"`);
+		row(
+			10,
+			'Cancelling a waiting run recorded it as failed ("…was cancelled while waiting…"), because n8n recognises cancellation by its own error',
+			`The node ends with n8n's own cancellation error: the run's status is "${result.run.status}"`,
+		);
 	});
 });
 
 describe('11. retryable failures in disguise', () => {
 	test('a Surepass error envelope with status_code 503 or 429 inside an HTTP 200 is retried', async () => {
-		const envelope = (status: number) => ({ data: null, status_code: status, success: false, message: 'Try again', message_code: status === 429 ? 'rate_limited' : 'server_error' });
+		const envelope = (status: number) => ({
+			data: null,
+			status_code: status,
+			success: false,
+			message: 'Try again',
+			message_code: status === 429 ? 'rate_limited' : 'server_error',
+		});
 		emulator.addFault({ route: 'surepass', status: 200, body: envelope(503), times: 1 });
 		emulator.addFault({ route: 'surepass', status: 200, body: envelope(429), times: 1 });
 		const result = await stamp({ items: [{ id: SEED_ORDER }] });
@@ -338,12 +517,23 @@ describe('11. retryable failures in disguise', () => {
 	});
 
 	test('a certificate nobody trusts is named as such, not as a credential problem, and not retried', async () => {
-		const server = await own(startSelfSignedHttpsServer((_req, res) => sendWithLength(res, 200, '{}')));
-		const result = await stamp({ items: [{ id: SEED_ORDER }], credential: { token: 'tls-test-token', environment: 'custom', baseUrl: server.url } });
+		const server = await own(
+			startSelfSignedHttpsServer((_req, res) => sendWithLength(res, 200, '{}')),
+		);
+		const result = await stamp({
+			items: [{ id: SEED_ORDER }],
+			credential: { token: 'tls-test-token', environment: 'custom', baseUrl: server.url },
+		});
 		const error = errorOf(result.outputs('Node'));
-		expect(error.message).toMatch(/^The TLS certificate of Surepass at 127\.0\.0\.1:\d+ is not trusted: the certificate is self-signed \(DEPTH_ZERO_SELF_SIGNED_CERT\)$/);
+		expect(error.message).toMatch(
+			/^The TLS certificate of Surepass at 127\.0\.0\.1:\d+ is not trusted: the certificate is self-signed \(DEPTH_ZERO_SELF_SIGNED_CERT\)$/,
+		);
 		expect(server.requests).toHaveLength(0);
-		row(11, '`success: false` with `status_code` 429 or 5xx inside an HTTP 200 was reported but never retried; TLS failures (self-signed, expired) were presented as credential problems', `The envelope's status decides the retry (503, then 429, then the summary: 3 requests, routed); TLS: "${error.message}"`);
+		row(
+			11,
+			'`success: false` with `status_code` 429 or 5xx inside an HTTP 200 was reported but never retried; TLS failures (self-signed, expired) were presented as credential problems',
+			`The envelope's status decides the retry (503, then 429, then the summary: 3 requests, routed); TLS: "${error.message}"`,
+		);
 	});
 });
 
@@ -351,16 +541,31 @@ describe('12. messages rewritten by n8n', () => {
 	test('IDs that contain errno-like words reach the user as they are', async () => {
 		const result = await paycode({ items: [{ ref: 'REF-ECONNRESET-7' }] });
 		const error = errorOf(result.outputs('Node'));
-		expect(error.message).toBe('Interswitch has no batch with reference "REF-ECONNRESET-7" for front-end partner "455" (10904)');
+		expect(error.message).toBe(
+			'Interswitch has no batch with reference "REF-ECONNRESET-7" for front-end partner "455" (10904)',
+		);
 		const surepass = await stamp({ items: [{ id: 'bulk_stamp_v2_EnoEnt_missing' }] });
-		expect(errorOf(surepass.outputs('Node')).message).toBe('Surepass has no bulk stamp order "bulk_stamp_v2_EnoEnt_missing"');
-		row(12, 'n8n replaced any message containing an errno-like word: the ID `REF-ECONNRESET-7` turned the message into "The connection to the server was closed unexpectedly…"', `Messages are put back as written: "${error.message}"`);
+		expect(errorOf(surepass.outputs('Node')).message).toBe(
+			'Surepass has no bulk stamp order "bulk_stamp_v2_EnoEnt_missing"',
+		);
+		row(
+			12,
+			'n8n replaced any message containing an errno-like word: the ID `REF-ECONNRESET-7` turned the message into "The connection to the server was closed unexpectedly…"',
+			`Messages are put back as written: "${error.message}"`,
+		);
 	});
 });
 
 describe('13. IDs that are not IDs', () => {
 	test('an object or a list mapped into an ID is refused; line and paragraph separators, NEL and zero-width characters too', async () => {
-		const items = [{ ref: { id: 1 } }, { ref: ['123456', 'BATCH-2'] }, { ref: 'a\u2028b' }, { ref: 'a\u2029b' }, { ref: 'a\u0085b' }, { ref: 'a\u200Bb' }];
+		const items = [
+			{ ref: { id: 1 } },
+			{ ref: ['123456', 'BATCH-2'] },
+			{ ref: 'a\u2028b' },
+			{ ref: 'a\u2029b' },
+			{ ref: 'a\u0085b' },
+			{ ref: 'a\u200Bb' },
+		];
 		const result = await paycode({ items });
 		const messages = items.map((_, index) => errorOf(result.outputs('Node'), index).message);
 		expect(messages).toEqual([
@@ -372,53 +577,126 @@ describe('13. IDs that are not IDs', () => {
 			'The Reference ID contains a zero-width space (U+200B) at position 2: check what is mapped into it [item 5]',
 		]);
 		expect(emulator.requestsTo('interswitch')).toHaveLength(0);
-		row(13, 'IDs mapped as objects or lists were sent as `[object Object]` or `123456,BATCH-2`; U+2028, U+2029, U+0085 and zero-width characters passed', `Refused before any request: "${messages[1]}", "${messages[5]}"`);
+		row(
+			13,
+			'IDs mapped as objects or lists were sent as `[object Object]` or `123456,BATCH-2`; U+2028, U+2029, U+0085 and zero-width characters passed',
+			`Refused before any request: "${messages[1]}", "${messages[5]}"`,
+		);
 	});
 });
 
 describe('14. settings given by expression', () => {
 	test('out-of-range values are errors that name the setting, its range and the value', async () => {
-		const timeout = await stamp({ items: [{ id: SEED_ORDER }, { id: SEED_ORDER }], options: { timeoutMs: 0 } });
+		const timeout = await stamp({
+			items: [{ id: SEED_ORDER }, { id: SEED_ORDER }],
+			options: { timeoutMs: 0 },
+		});
 		expect([0, 1].map((index) => errorOf(timeout.outputs('Node'), index).message)).toEqual([
 			'Timeout (Ms) must be in 1,000–3,600,000 ms; got 0 [item 0]',
 			'Timeout (Ms) must be in 1,000–3,600,000 ms; got 0 [item 1]',
 		]);
-		const poll = await stamp({ items: [{ id: SEED_ORDER }], parameters: { waitForCompletion: true, pollIntervalSeconds: 30_000_000 } });
+		const poll = await stamp({
+			items: [{ id: SEED_ORDER }],
+			parameters: { waitForCompletion: true, pollIntervalSeconds: 30_000_000 },
+		});
 		const pollMessage = errorOf(poll.outputs('Node')).message;
-		expect(pollMessage).toBe('Poll Interval (Seconds) must be in 0.01–3,600 s; got 30000000 [item 0]');
-		const concurrency = await stamp({ items: [{ id: SEED_ORDER }], options: { maxConcurrency: '2.5' } });
-		expect(errorOf(concurrency.outputs('Node')).message).toBe('Max Concurrent Requests must be a whole number in 1–50; got "2.5" [item 0]');
+		expect(pollMessage).toBe(
+			'Poll Interval (Seconds) must be in 0.01–3,600 s; got 30000000 [item 0]',
+		);
+		const concurrency = await stamp({
+			items: [{ id: SEED_ORDER }],
+			options: { maxConcurrency: '2.5' },
+		});
+		expect(errorOf(concurrency.outputs('Node')).message).toBe(
+			'Max Concurrent Requests must be a whole number in 1–50; got "2.5" [item 0]',
+		);
 		expect(emulator.requestsTo('surepass')).toHaveLength(0);
-		row(14, '*Timeout* 0 or negative clamped to 1 ms (every request "timed out"); a *Poll Interval* above 2³¹ ms overflowed the timer (11 requests in 29 ms)', `Every setting is checked against the editor's range, one error per item, no request: "${pollMessage}"`);
+		row(
+			14,
+			'*Timeout* 0 or negative clamped to 1 ms (every request "timed out"); a *Poll Interval* above 2³¹ ms overflowed the timer (11 requests in 29 ms)',
+			`Every setting is checked against the editor's range, one error per item, no request: "${pollMessage}"`,
+		);
 	});
 });
 
 describe('15. money', () => {
 	test('amounts that cannot be added exactly are refused; tokens under both "failed" and "Failed" are all read', async () => {
 		const max = String(Number.MAX_SAFE_INTEGER);
-		const token = (n: number) => ({ surcharge: '', amount: max, beneficiaryNumber: `080300000${n}`, oneTimePin: '1111' });
-		emulator.addFault({ route: 'interswitch', status: 200, body: { summary: { batchReference: '123456' }, successful: [token(1), token(2), token(3)] }, times: 1 });
+		const token = (n: number) => ({
+			surcharge: '',
+			amount: max,
+			beneficiaryNumber: `080300000${n}`,
+			oneTimePin: '1111',
+		});
+		emulator.addFault({
+			route: 'interswitch',
+			status: 200,
+			body: { summary: { batchReference: '123456' }, successful: [token(1), token(2), token(3)] },
+			times: 1,
+		});
 		const huge = await paycode({ items: [{ ref: '123456' }] });
 		const message = errorOf(huge.outputs('Node')).message;
-		expect(message).toBe('Unexpected response from Interswitch: the amounts of the successful tokens add up to more than 9,007,199,254,740,991 kobo, more than can be added exactly');
+		expect(message).toBe(
+			'Unexpected response from Interswitch: the amounts of the successful tokens add up to more than 9,007,199,254,740,991 kobo, more than can be added exactly',
+		);
 		emulator.clearFaults();
-		const failedToken = { surcharge: '', amount: '500000', beneficiaryNumber: '08039999999', oneTimePin: '2222' };
-		emulator.addFault({ route: 'interswitch', status: 200, body: { summary: { batchReference: '123456' }, successful: [], failed: [], Failed: [failedToken] } });
+		const failedToken = {
+			surcharge: '',
+			amount: '500000',
+			beneficiaryNumber: '08039999999',
+			oneTimePin: '2222',
+		};
+		emulator.addFault({
+			route: 'interswitch',
+			status: 200,
+			body: {
+				summary: { batchReference: '123456' },
+				successful: [],
+				failed: [],
+				Failed: [failedToken],
+			},
+		});
 		const both = await paycode({ items: [{ ref: '123456' }] });
 		expect(both.outputs('Node')[2].map((item) => item.json.count)).toEqual([1]);
-		row(15, 'Three tokens of 9,007,199,254,740,991 kobo added up to …972 (exact: …973) without a word; with both `failed: []` and `Failed: [token]` the token was dropped', `Totals are exact or refused: "${message}"; both lists are read`);
+		row(
+			15,
+			'Three tokens of 9,007,199,254,740,991 kobo added up to …972 (exact: …973) without a word; with both `failed: []` and `Failed: [token]` the token was dropped',
+			`Totals are exact or refused: "${message}"; both lists are read`,
+		);
 	});
 });
 
 describe('16. addresses', () => {
 	test('plain http to a .localhost name and a tab inside a Base URL are refused', async () => {
-		const local = await stamp({ items: [{ id: SEED_ORDER }], credential: { token: 'addr-test-token', environment: 'custom', baseUrl: 'http://evil.localhost:8080' } });
+		const local = await stamp({
+			items: [{ id: SEED_ORDER }],
+			credential: {
+				token: 'addr-test-token',
+				environment: 'custom',
+				baseUrl: 'http://evil.localhost:8080',
+			},
+		});
 		const localMessage = errorOf(local.outputs('Node')).message;
-		expect(localMessage).toBe('The Base URL uses plain http:// to evil.localhost: use https:// (plain http is only allowed for localhost, such as the local API emulator) [item 0]');
-		const tab = await stamp({ items: [{ id: SEED_ORDER }], credential: { token: 'addr-test-token', environment: 'custom', baseUrl: 'https://kyc-api.surepass.app\t.evil.com' } });
+		expect(localMessage).toBe(
+			'The Base URL uses plain http:// to evil.localhost: use https:// (plain http is only allowed for localhost, such as the local API emulator) [item 0]',
+		);
+		const tab = await stamp({
+			items: [{ id: SEED_ORDER }],
+			credential: {
+				token: 'addr-test-token',
+				environment: 'custom',
+				baseUrl: 'https://kyc-api.surepass.app\t.evil.com',
+			},
+		});
 		const tabMessage = errorOf(tab.outputs('Node')).message;
-		expect(tabMessage).toBe('The Base URL contains a space, tab, line break or invisible character (U+0009) at position 29: enter the address without it [item 0]');
-		row(16, 'Plain http was allowed to any `*.localhost` name (resolved by DNS, not necessarily this machine); a tab inside a Base URL silently changed the host (`…surepass.app<TAB>.evil.com` → `…surepass.app.evil.com`)', `Refused for every item before any request: "${tabMessage}"`);
+		expect(tabMessage).toBe(
+			'The Base URL contains a space, tab, line break or invisible character (U+0009) at position 29: enter the address without it [item 0]',
+		);
+		row(
+			16,
+			'Plain http was allowed to any `*.localhost` name (resolved by DNS, not necessarily this machine); a tab inside a Base URL silently changed the host (`…surepass.app<TAB>.evil.com` → `…surepass.app.evil.com`)',
+			`Refused for every item before any request: "${tabMessage}"`,
+		);
 	});
 });
 

@@ -13,7 +13,10 @@ import * as path from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { installEnvironment, ensure } = require('../../scripts/lib/install') as {
-	installEnvironment: (parent: NodeJS.ProcessEnv, options: { nodeDir: string; scripts: boolean }) => NodeJS.ProcessEnv;
+	installEnvironment: (
+		parent: NodeJS.ProcessEnv,
+		options: { nodeDir: string; scripts: boolean },
+	) => NodeJS.ProcessEnv;
 	ensure: (piece: string, check: () => string | undefined, install: () => void) => void;
 };
 
@@ -44,7 +47,9 @@ describe('the environment of an install step', () => {
 		const env = installEnvironment(INHERITED, { nodeDir, scripts: true });
 		expect(env.npm_config_ignore_scripts).toBe('false');
 		// npm reads the upper-case spelling too: it must not survive to override the lower-case one.
-		expect(Object.keys(env).filter((key) => /^npm_config_ignore_scripts$/i.test(key))).toEqual(['npm_config_ignore_scripts']);
+		expect(Object.keys(env).filter((key) => /^npm_config_ignore_scripts$/i.test(key))).toEqual([
+			'npm_config_ignore_scripts',
+		]);
 		expect(env.npm_config_dry_run).toBeUndefined();
 		expect(env.npm_config_global).toBeUndefined();
 	});
@@ -75,18 +80,42 @@ describe('npm rebuild of a package with an install script, started under the inh
 		// A stand-in Node runtime folder: its bin/node runs this Node and says that it was the one used.
 		nodeDir = path.join(folder, 'runtime');
 		fs.mkdirSync(path.join(nodeDir, 'bin'), { recursive: true });
-		fs.writeFileSync(path.join(nodeDir, 'bin', 'node'), `#!/bin/sh\nPROBE_RUNTIME=stand-in exec ${JSON.stringify(process.execPath)} "$@"\n`, { mode: 0o755 });
+		fs.writeFileSync(
+			path.join(nodeDir, 'bin', 'node'),
+			`#!/bin/sh\nPROBE_RUNTIME=stand-in exec ${JSON.stringify(process.execPath)} "$@"\n`,
+			{ mode: 0o755 },
+		);
 		const probe = path.join(folder, 'node_modules', 'probe');
 		fs.mkdirSync(probe, { recursive: true });
-		const script = "require('fs').writeFileSync('built.json', JSON.stringify({ nodedir: process.env.npm_config_nodedir, runtime: process.env.PROBE_RUNTIME }))";
-		fs.writeFileSync(path.join(probe, 'package.json'), JSON.stringify({ name: 'probe', version: '1.0.0', scripts: { install: `node -e "${script}"` } }));
-		fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ name: 'install-env-test', private: true, dependencies: { probe: '1.0.0' }, allowScripts: { probe: true } }));
+		const script =
+			"require('fs').writeFileSync('built.json', JSON.stringify({ nodedir: process.env.npm_config_nodedir, runtime: process.env.PROBE_RUNTIME }))";
+		fs.writeFileSync(
+			path.join(probe, 'package.json'),
+			JSON.stringify({
+				name: 'probe',
+				version: '1.0.0',
+				scripts: { install: `node -e "${script}"` },
+			}),
+		);
+		fs.writeFileSync(
+			path.join(folder, 'package.json'),
+			JSON.stringify({
+				name: 'install-env-test',
+				private: true,
+				dependencies: { probe: '1.0.0' },
+				allowScripts: { probe: true },
+			}),
+		);
 	});
 
 	afterEach(() => fs.rmSync(folder, { recursive: true, force: true }));
 
 	function rebuild(env: NodeJS.ProcessEnv) {
-		const result = spawnSync('npm', ['rebuild', 'probe', '--offline'], { cwd: folder, env, encoding: 'utf8' });
+		const result = spawnSync('npm', ['rebuild', 'probe', '--offline'], {
+			cwd: folder,
+			env,
+			encoding: 'utf8',
+		});
 		expect(result.stderr).not.toMatch(/ERR!/);
 		expect(result.status).toBe(0);
 	}
@@ -98,7 +127,10 @@ describe('npm rebuild of a package with an install script, started under the inh
 
 	it('runs the install script against the chosen Node with the helper environment', () => {
 		rebuild(installEnvironment(FROM_NPM_RUN, { nodeDir, scripts: true }));
-		expect(JSON.parse(fs.readFileSync(marker(), 'utf8'))).toEqual({ nodedir: nodeDir, runtime: 'stand-in' });
+		expect(JSON.parse(fs.readFileSync(marker(), 'utf8'))).toEqual({
+			nodedir: nodeDir,
+			runtime: 'stand-in',
+		});
 	});
 });
 
@@ -134,15 +166,22 @@ describe('a cached install is checked, never trusted', () => {
 	});
 
 	it('installs a piece that fails its check once, saying why', () => {
-		const p = piece(['its sqlite3 binding does not load under Node 24.21.0: Error: Could not locate the bindings file', undefined]);
+		const p = piece([
+			'its sqlite3 binding does not load under Node 24.21.0: Error: Could not locate the bindings file',
+			undefined,
+		]);
 		ensure('n8n 2.41.1', p.check, p.install);
 		expect(p.installs()).toBe(1);
-		expect(printed.join('')).toContain('n8n 2.41.1: its sqlite3 binding does not load under Node 24.21.0');
+		expect(printed.join('')).toContain(
+			'n8n 2.41.1: its sqlite3 binding does not load under Node 24.21.0',
+		);
 	});
 
 	it('stops with an error naming the piece when it still fails after the install', () => {
 		const p = piece(['n8n is not installed there', 'n8n --version failed (1): Error: boom']);
-		expect(() => ensure('n8n 2.41.1', p.check, p.install)).toThrow('n8n 2.41.1 is not usable after installing it: n8n --version failed (1): Error: boom');
+		expect(() => ensure('n8n 2.41.1', p.check, p.install)).toThrow(
+			'n8n 2.41.1 is not usable after installing it: n8n --version failed (1): Error: boom',
+		);
 		expect(p.installs()).toBe(1);
 	});
 
@@ -150,8 +189,8 @@ describe('a cached install is checked, never trusted', () => {
 		const failing = () => {
 			throw new Error('npm rebuild sqlite3 failed');
 		};
-		expect(() => ensure('Chromium (/usr/bin/chromium)', () => 'it is not installed', failing)).toThrow(
-			'Chromium (/usr/bin/chromium): installing it failed: npm rebuild sqlite3 failed',
-		);
+		expect(() =>
+			ensure('Chromium (/usr/bin/chromium)', () => 'it is not installed', failing),
+		).toThrow('Chromium (/usr/bin/chromium): installing it failed: npm rebuild sqlite3 failed');
 	});
 });

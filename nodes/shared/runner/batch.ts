@@ -3,7 +3,11 @@
  * read once, every problem with them turned into one error item per input item, then the node's
  * per-item code run with what it needs.
  */
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	NodeOperationError,
+} from 'n8n-workflow';
 
 import type { ChangeSettings } from '../changes';
 import { filterChanges, readChangeSettings } from '../changes';
@@ -25,10 +29,15 @@ import { ParameterWarmer } from './warmer';
 export async function loadCredentials(
 	ctx: IExecuteFunctions,
 	type: string,
-): Promise<{ ok: true; credentials: ICredentialDataDecryptedObject } | { ok: false; problem: string }> {
+): Promise<
+	{ ok: true; credentials: ICredentialDataDecryptedObject } | { ok: false; problem: string }
+> {
 	return await ctx.getCredentials(type).then(
 		(credentials) => ({ ok: true as const, credentials }),
-		(error: unknown) => ({ ok: false as const, problem: error instanceof Error ? error.message : String(error) }),
+		(error: unknown) => ({
+			ok: false as const,
+			problem: error instanceof Error ? error.message : String(error),
+		}),
 	);
 }
 
@@ -65,27 +74,58 @@ export interface ItemScope {
  * `handle` for every input item. A node-wide problem (a setting out of range, a credential that
  * cannot be loaded) fails every item the same way, one error item each.
  */
-export async function runBatch(ctx: IExecuteFunctions, spec: BatchSpec, handle: (scope: ItemScope) => Promise<Routed | Deferred>): Promise<Routed> {
+export async function runBatch(
+	ctx: IExecuteFunctions,
+	spec: BatchSpec,
+	handle: (scope: ItemScope) => Promise<Routed | Deferred>,
+): Promise<Routed> {
 	const node = ctx.getNode();
 	const settings = readRequestSettings(ctx);
 	const wait = readWaitSettings(ctx);
-	const changes = readChangeSettings(ctx, ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>);
+	const changes = readChangeSettings(
+		ctx,
+		ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>,
+	);
 	const loaded = await loadCredentials(ctx, spec.credentialType);
 	const secrets = new RunSecrets();
 	if (loaded.ok) secrets.addCredentials(loaded.credentials);
 	const setupProblem = !settings.ok
-		? { problem: settings.problem, description: 'Fix the option in the node: an expression may give a value outside its range.' }
+		? {
+				problem: settings.problem,
+				description:
+					'Fix the option in the node: an expression may give a value outside its range.',
+			}
 		: !wait.ok
-			? { problem: wait.problem, description: 'Fix the Wait for Completion settings in the node: an expression may give a value outside their range.' }
+			? {
+					problem: wait.problem,
+					description:
+						'Fix the Wait for Completion settings in the node: an expression may give a value outside their range.',
+				}
 			: !changes.ok
-				? { problem: changes.problem, description: 'Fix the option in the node: an expression may give a value outside its range.' }
+				? {
+						problem: changes.problem,
+						description:
+							'Fix the option in the node: an expression may give a value outside its range.',
+					}
 				: !loaded.ok
-					? { problem: loaded.problem, description: `Select or fix the ${spec.credentialLabel} credential of this node.` }
+					? {
+							problem: loaded.problem,
+							description: `Select or fix the ${spec.credentialLabel} credential of this node.`,
+						}
 					: undefined;
 	const itemCount = ctx.getInputData().length;
-	const warmer = new ParameterWarmer(ctx, itemCount, setupProblem ? [] : (spec.itemParameters ?? []));
+	const warmer = new ParameterWarmer(
+		ctx,
+		itemCount,
+		setupProblem ? [] : (spec.itemParameters ?? []),
+	);
 	try {
-		return await runItems(ctx, itemCount, batchOptions(), async (itemIndex, itemCtx) => await runOne(itemIndex, warmer.context(itemIndex, itemCtx)));
+		return await runItems(
+			ctx,
+			itemCount,
+			batchOptions(),
+			async (itemIndex, itemCtx) => await runOne(itemIndex, warmer.context(itemIndex, itemCtx)),
+		);
 	} finally {
 		warmer.stop();
 	}
@@ -98,16 +138,26 @@ export async function runBatch(ctx: IExecuteFunctions, spec: BatchSpec, handle: 
 			secrets: {
 				run: secrets,
 				// The credential as it is now: a token renewed during the run is a secret too.
-				refresh: async () => secrets.addCredentials(await ctx.getCredentials(spec.credentialType).catch(() => undefined)),
+				refresh: async () =>
+					secrets.addCredentials(
+						await ctx.getCredentials(spec.credentialType).catch(() => undefined),
+					),
 			},
-			changes: changes.ok && changes.value.enabled ? async (keys) => await filterChanges(ctx, changes.value, keys) : undefined,
+			changes:
+				changes.ok && changes.value.enabled
+					? async (keys) => await filterChanges(ctx, changes.value, keys)
+					: undefined,
 		};
 	}
 
 	async function runOne(itemIndex: number, itemCtx: IExecuteFunctions): Promise<Routed | Deferred> {
-		const fail = (message: string, description: string) => operationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
+		const fail = (message: string, description: string) =>
+			operationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
 		if (setupProblem || !settings.ok || !wait.ok || !changes.ok || !loaded.ok) {
-			throw fail(setupProblem?.problem ?? 'The node could not start', setupProblem?.description ?? '');
+			throw fail(
+				setupProblem?.problem ?? 'The node could not start',
+				setupProblem?.description ?? '',
+			);
 		}
 		return await handle({
 			itemIndex,

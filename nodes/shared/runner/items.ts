@@ -51,7 +51,10 @@ function isDeferred(result: Routed | Deferred | undefined): result is Deferred {
  * What one input item produced: an array per output. `itemCtx` is the execution context for this
  * item: its cancel signal fires when the execution is cancelled and when the node stops early.
  */
-export type ItemHandler = (itemIndex: number, itemCtx: IExecuteFunctions) => Promise<Routed | Deferred>;
+export type ItemHandler = (
+	itemIndex: number,
+	itemCtx: IExecuteFunctions,
+) => Promise<Routed | Deferred>;
 
 type ItemError = NodeApiError | NodeOperationError;
 
@@ -81,7 +84,9 @@ export async function runItems(
 	const runOne = async (itemIndex: number) => {
 		const controller = new AbortController();
 		inFlight.add(controller);
-		const itemCtx = Object.create(ctx, { getExecutionCancelSignal: { value: () => controller.signal } }) as IExecuteFunctions;
+		const itemCtx = Object.create(ctx, {
+			getExecutionCancelSignal: { value: () => controller.signal },
+		}) as IExecuteFunctions;
 		try {
 			results[itemIndex] = await handle(itemIndex, itemCtx);
 		} catch (error) {
@@ -121,7 +126,9 @@ export async function runItems(
 	if (firstFailure !== undefined) throw errors[firstFailure];
 	const deferred = results.filter(isDeferred);
 	if (deferred.length > 0) {
-		const filter = options.changes ? await options.changes(deferred.flatMap((result) => result.changeKeys)) : undefined;
+		const filter = options.changes
+			? await options.changes(deferred.flatMap((result) => result.changeKeys))
+			: undefined;
 		for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 			const result = results[itemIndex];
 			if (isDeferred(result)) results[itemIndex] = result.route(filter ?? { keep: () => true });
@@ -130,7 +137,11 @@ export async function runItems(
 	return merge(results as Array<Routed | undefined>, errors, options);
 }
 
-function merge(results: Array<Routed | undefined>, errors: Array<ItemError | undefined>, options: BatchOptions): Routed {
+function merge(
+	results: Array<Routed | undefined>,
+	errors: Array<ItemError | undefined>,
+	options: BatchOptions,
+): Routed {
 	// A single input item is the common case for big batches: hand its arrays over as they are.
 	if (results.length === 1 && results[0] && !errors[0]) return results[0];
 	const outputs: Routed = Array.from({ length: options.outputCount }, () => []);
@@ -171,13 +182,17 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 }
 
 /** Wraps each output's JSON into items that point back at their input item. */
-export function toRouted(outputs: Array<Array<Record<string, unknown>>>, itemIndex: number): Routed {
+export function toRouted(
+	outputs: Array<Array<Record<string, unknown>>>,
+	itemIndex: number,
+): Routed {
 	// One pairedItem object for all the items of one input item: n8n only reads it (and replaces,
 	// never edits, an item's pairedItem), and n8n saves a shared object once in execution data.
 	const pairedItem = { item: itemIndex };
 	return outputs.map((items) => {
 		const data: INodeExecutionData[] = new Array(items.length);
-		for (let i = 0; i < items.length; i++) data[i] = { json: items[i] as INodeExecutionData['json'], pairedItem };
+		for (let i = 0; i < items.length; i++)
+			data[i] = { json: items[i] as INodeExecutionData['json'], pairedItem };
 		return data;
 	});
 }

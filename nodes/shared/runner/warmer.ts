@@ -34,10 +34,13 @@ export class ParameterWarmer {
 		// Items start in order: from here on, the warmer works on later items only.
 		this.next = Math.max(this.next, itemIndex + 1);
 		const take = (name: string, index: number, fallback: unknown, options: unknown): unknown => {
-			const known = this.parameters.some(([parameter, expected]) => parameter === name && expected === fallback);
+			const known = this.parameters.some(
+				([parameter, expected]) => parameter === name && expected === fallback,
+			);
 			const key = `${index}\u0000${name}`;
 			const found = known && options === undefined ? this.ready.get(key) : undefined;
-			if (found === undefined) return itemCtx.getNodeParameter(name, index, fallback, options as never);
+			if (found === undefined)
+				return itemCtx.getNodeParameter(name, index, fallback, options as never);
 			this.ready.delete(key);
 			if ('error' in found) throw found.error;
 			return found.value;

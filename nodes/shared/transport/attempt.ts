@@ -3,12 +3,25 @@
  * total deadline whatever happens inside it, with the body read as a stream up to a size cap
  * (counted after decompression). Returns the raw answer or a NetworkFailure; never retries.
  */
-import type { IAdditionalCredentialOptions, ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { cancelled, classify, responseFromError } from './classify';
 import { tokenRequest } from './token';
-import type { AttemptState, FailureReason, NetworkFailure, RawFullResponse, RetryPolicy, SendOptions, SendResult } from './types';
+import type {
+	AttemptState,
+	FailureReason,
+	NetworkFailure,
+	RawFullResponse,
+	RetryPolicy,
+	SendOptions,
+	SendResult,
+} from './types';
 import { MEBIBYTE } from './types';
 
 export async function sendOnce(
@@ -30,7 +43,8 @@ export async function sendOnce(
 	// Everything else resolves to the real execution context.
 	const helpers = Object.create(ctx.helpers, {
 		httpRequest: {
-			value: async (options: IHttpRequestOptions) => await tokenRequest(ctx, options, signal, policy.timeoutMs, state, sendOptions.secrets),
+			value: async (options: IHttpRequestOptions) =>
+				await tokenRequest(ctx, options, signal, policy.timeoutMs, state, sendOptions.secrets),
 		},
 	}) as IExecuteFunctions['helpers'];
 	const scoped = Object.create(ctx, {
@@ -45,7 +59,9 @@ export async function sendOnce(
 		returnFullResponse: true,
 		// Statuses are read by the vendor module. Only when renewal is asked for does a 401 throw,
 		// which is what makes n8n renew the credential and send the request once more.
-		ignoreHttpStatusErrors: sendOptions.renewCredentialOn401 ? { ignore: true, except: [401] } : true,
+		ignoreHttpStatusErrors: sendOptions.renewCredentialOn401
+			? { ignore: true, except: [401] }
+			: true,
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
 		// The body is read here, as a stream, so that its size can be bounded.
@@ -54,7 +70,16 @@ export async function sendOnce(
 	};
 	try {
 		const first = await Promise.race([
-			exchange(ctx, scoped, credentialType, options, policy, attempt, state, sendOptions.credentials).then((result) => ({ result })),
+			exchange(
+				ctx,
+				scoped,
+				credentialType,
+				options,
+				policy,
+				attempt,
+				state,
+				sendOptions.credentials,
+			).then((result) => ({ result })),
 			deadline.settled.then(() => undefined),
 		]);
 		// The exchange ends first (its result, or the NodeOperationError it throws for a request
@@ -84,7 +109,11 @@ function timeoutFailure(timeoutMs: number, attempt: number, state: AttemptState)
  * then (or when released). Released as soon as the attempt ends, so a run of many thousand requests
  * holds no timers or listeners for finished ones.
  */
-function watchDeadline(timeoutMs: number, attempt: AbortController, cancelSignal: AbortSignal | undefined) {
+function watchDeadline(
+	timeoutMs: number,
+	attempt: AbortController,
+	cancelSignal: AbortSignal | undefined,
+) {
 	const timer = new AbortController();
 	let settle = () => {};
 	const state = {
@@ -120,10 +149,21 @@ function watchDeadline(timeoutMs: number, attempt: AbortController, cancelSignal
 }
 
 /** The credential already decrypted, as httpRequestWithAuthentication takes it; n8n reads it itself otherwise. */
-function decrypted(ctx: IExecuteFunctions, credentialType: string, credentials: ICredentialDataDecryptedObject | undefined): IAdditionalCredentialOptions | undefined {
+function decrypted(
+	ctx: IExecuteFunctions,
+	credentialType: string,
+	credentials: ICredentialDataDecryptedObject | undefined,
+): IAdditionalCredentialOptions | undefined {
 	const reference = ctx.getNode().credentials?.[credentialType];
 	if (!credentials || !reference?.id) return undefined;
-	return { credentialsDecrypted: { id: reference.id, name: reference.name, type: credentialType, data: credentials } };
+	return {
+		credentialsDecrypted: {
+			id: reference.id,
+			name: reference.name,
+			type: credentialType,
+			data: credentials,
+		},
+	};
 }
 
 async function exchange(
@@ -147,7 +187,12 @@ async function exchange(
 	});
 	let raw: RawFullResponse;
 	try {
-		raw = (await ctx.helpers.httpRequestWithAuthentication.call(scoped, credentialType, options, decrypted(ctx, credentialType, credentials))) as RawFullResponse;
+		raw = (await ctx.helpers.httpRequestWithAuthentication.call(
+			scoped,
+			credentialType,
+			options,
+			decrypted(ctx, credentialType, credentials),
+		)) as RawFullResponse;
 	} catch (error) {
 		const answered = responseFromError(error);
 		if (!answered) return classify(ctx, error, failure);
@@ -155,8 +200,15 @@ async function exchange(
 	}
 	try {
 		const body = await readBody(raw.body, policy.maxResponseBytes);
-		if (body.tooLarge) return failure('too-large', 'TOO_LARGE', tooLargeDetail(policy.maxResponseBytes));
-		return { kind: 'response', status: raw.statusCode, headers: normalizeHeaders(raw.headers), body: body.text, attempts: attempt };
+		if (body.tooLarge)
+			return failure('too-large', 'TOO_LARGE', tooLargeDetail(policy.maxResponseBytes));
+		return {
+			kind: 'response',
+			status: raw.statusCode,
+			headers: normalizeHeaders(raw.headers),
+			body: body.text,
+			attempts: attempt,
+		};
 	} catch (error) {
 		// The connection went away in the middle of the body: a network failure, not an answer.
 		return classify(ctx, error, failure, 'ECONNRESET');
@@ -177,17 +229,30 @@ interface ReadableLike {
 }
 
 function isReadable(value: unknown): value is ReadableLike {
-	return typeof value === 'object' && value !== null && typeof (value as ReadableLike)[Symbol.asyncIterator] === 'function';
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		typeof (value as ReadableLike)[Symbol.asyncIterator] === 'function'
+	);
 }
 
 /**
  * The body as text, read up to `maxBytes` (the stream is destroyed past it). Strings and buffers
  * are accepted too, should the HTTP helper hand over a body already read.
  */
-async function readBody(body: unknown, maxBytes: number): Promise<{ tooLarge: false; text: string } | { tooLarge: true }> {
+async function readBody(
+	body: unknown,
+	maxBytes: number,
+): Promise<{ tooLarge: false; text: string } | { tooLarge: true }> {
 	if (body === undefined || body === null) return { tooLarge: false, text: '' };
-	if (typeof body === 'string') return Buffer.byteLength(body) > maxBytes ? { tooLarge: true } : { tooLarge: false, text: body };
-	if (Buffer.isBuffer(body)) return body.length > maxBytes ? { tooLarge: true } : { tooLarge: false, text: body.toString('utf8') };
+	if (typeof body === 'string')
+		return Buffer.byteLength(body) > maxBytes
+			? { tooLarge: true }
+			: { tooLarge: false, text: body };
+	if (Buffer.isBuffer(body))
+		return body.length > maxBytes
+			? { tooLarge: true }
+			: { tooLarge: false, text: body.toString('utf8') };
 	if (!isReadable(body)) return { tooLarge: false, text: JSON.stringify(body) };
 	const chunks: Buffer[] = [];
 	let received = 0;

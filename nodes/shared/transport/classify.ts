@@ -34,7 +34,8 @@ const TLS_CODES: Readonly<Record<string, string>> = {
 	SELF_SIGNED_CERT_IN_CHAIN: 'the certificate chain contains a self-signed certificate',
 	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate cannot be verified against a trusted authority',
 	UNABLE_TO_GET_ISSUER_CERT: 'the certificate of its issuer is missing',
-	UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate was issued by an authority this machine does not trust',
+	UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+		'the certificate was issued by an authority this machine does not trust',
 	ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate was issued for another host name',
 	CERT_REVOKED: 'the certificate was revoked',
 	CERT_SIGNATURE_FAILURE: 'the certificate signature is invalid',
@@ -58,7 +59,10 @@ export function classify(
 			description: 'The request was not sent. Check the credential.',
 		});
 	}
-	const result = tls !== undefined ? failure('tls', tls, TLS_CODES[tls]) : failure('connection', code as string, innermostMessage(error));
+	const result =
+		tls !== undefined
+			? failure('tls', tls, TLS_CODES[tls])
+			: failure('connection', code as string, innermostMessage(error));
 	// A credential's preAuthentication marks its own failures with the token endpoint's host.
 	const tokenEndpoint = tokenEndpointOf(error);
 	if (tokenEndpoint !== undefined) {
@@ -91,7 +95,9 @@ export interface ErrorLike {
 }
 
 /** The server's answer inside an error the HTTP client threw for a status, if there is one. */
-export function responseFromError(error: unknown): { status: number; headers: Record<string, unknown> | undefined; data: unknown } | undefined {
+export function responseFromError(
+	error: unknown,
+): { status: number; headers: Record<string, unknown> | undefined; data: unknown } | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
 		const { response, cause } = current as ErrorLike;
@@ -121,7 +127,11 @@ export function networkErrorCode(error: unknown): string | undefined {
 	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
 		const { code, message, cause } = current as ErrorLike;
 		const generic = code === 'ERR_BAD_RESPONSE' || code === 'ERR_BAD_REQUEST';
-		if (typeof code === 'string' && !generic && /^(E[A-Z_]+|ERR_[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(code)) {
+		if (
+			typeof code === 'string' &&
+			!generic &&
+			/^(E[A-Z_]+|ERR_[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(code)
+		) {
 			return code === 'ERR_CANCELED' ? 'ECONNABORTED' : code;
 		}
 		if (typeof message === 'string') {
@@ -144,4 +154,3 @@ function innermostMessage(error: unknown): string {
 	}
 	return message;
 }
-

@@ -22,5 +22,17 @@
 export { formatBytes } from './attempt';
 export { networkErrorCode, tlsErrorCode } from './classify';
 export { parseRetryAfter, sendWithRetry } from './retry';
-export type { FailureReason, HttpResponse, NetworkFailure, RetryPolicy, SendOptions, SendResult } from './types';
-export { DEFAULT_RETRY_POLICY, MEBIBYTE, RETRYABLE_STATUSES, TOKEN_ENDPOINT_PROPERTY } from './types';
+export type {
+	FailureReason,
+	HttpResponse,
+	NetworkFailure,
+	RetryPolicy,
+	SendOptions,
+	SendResult,
+} from './types';
+export {
+	DEFAULT_RETRY_POLICY,
+	MEBIBYTE,
+	RETRYABLE_STATUSES,
+	TOKEN_ENDPOINT_PROPERTY,
+} from './types';

@@ -21,13 +21,26 @@ export async function sendWithRetry(
 	for (;;) {
 		attempt++;
 		if (cancelSignal?.aborted) throw cancelled(ctx);
-		const result = await sendOnce(ctx, credentialType, request, policy, cancelSignal, attempt, sendOptions);
+		const result = await sendOnce(
+			ctx,
+			credentialType,
+			request,
+			policy,
+			cancelSignal,
+			attempt,
+			sendOptions,
+		);
 		const retriesLeft = attempt <= policy.maxRetries;
 		let delayMs: number | undefined;
 		if (result.kind === 'network') {
-			const transient = result.reason === 'timeout' || (result.reason === 'connection' && RETRYABLE_NETWORK_CODES.has(result.code));
+			const transient =
+				result.reason === 'timeout' ||
+				(result.reason === 'connection' && RETRYABLE_NETWORK_CODES.has(result.code));
 			if (retriesLeft && transient) delayMs = backoff(policy, attempt);
-		} else if (retriesLeft && RETRYABLE_STATUSES.has(sendOptions.statusOf?.(result) ?? result.status)) {
+		} else if (
+			retriesLeft &&
+			RETRYABLE_STATUSES.has(sendOptions.statusOf?.(result) ?? result.status)
+		) {
 			const retryAfter = parseRetryAfter(result.headers['retry-after']);
 			if (retryAfter === undefined) delayMs = backoff(policy, attempt);
 			else if (retryAfter <= policy.maxRetryAfterMs) delayMs = retryAfter;

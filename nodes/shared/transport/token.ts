@@ -25,7 +25,8 @@ export async function tokenRequest(
 	state.stage = 'token';
 	state.tokenHost = hostOfUrl(options.url);
 	const authorization = headerValue(options.headers, 'authorization');
-	const credential = authorization === undefined ? undefined : /^\S+\s+(.+)$/.exec(authorization)?.[1];
+	const credential =
+		authorization === undefined ? undefined : /^\S+\s+(.+)$/.exec(authorization)?.[1];
 	secrets?.add(credential);
 	const response = await sharedRequest(ctx, options, signal, timeoutMs);
 	secrets?.add(issuedToken(response));
@@ -47,12 +48,26 @@ const inFlight = new Map<string, SharedRequest>();
  * One request for any number of identical concurrent callers. Each caller stops waiting when its
  * own signal aborts; the request itself is aborted when no caller waits any more.
  */
-async function sharedRequest(ctx: IExecuteFunctions, options: IHttpRequestOptions, signal: AbortSignal, timeoutMs: number): Promise<unknown> {
-	const key = JSON.stringify([options.method ?? 'GET', options.url, options.headers ?? {}, options.body ?? '', options.qs ?? {}]);
+async function sharedRequest(
+	ctx: IExecuteFunctions,
+	options: IHttpRequestOptions,
+	signal: AbortSignal,
+	timeoutMs: number,
+): Promise<unknown> {
+	const key = JSON.stringify([
+		options.method ?? 'GET',
+		options.url,
+		options.headers ?? {},
+		options.body ?? '',
+		options.qs ?? {},
+	]);
 	let shared = inFlight.get(key);
 	if (shared === undefined) {
 		const controller = new AbortController();
-		const timeout = Math.min(typeof options.timeout === 'number' ? options.timeout : timeoutMs, timeoutMs);
+		const timeout = Math.min(
+			typeof options.timeout === 'number' ? options.timeout : timeoutMs,
+			timeoutMs,
+		);
 		const created: SharedRequest = {
 			controller,
 			waiting: 0,
@@ -69,7 +84,8 @@ async function sharedRequest(ctx: IExecuteFunctions, options: IHttpRequestOption
 	joined.waiting++;
 	let leave = () => {};
 	const gaveUp = new Promise<never>((_, reject) => {
-		const onAbort = () => reject(Object.assign(new Error('The token request was abandoned'), { code: 'ECONNABORTED' }));
+		const onAbort = () =>
+			reject(Object.assign(new Error('The token request was abandoned'), { code: 'ECONNABORTED' }));
 		if (signal.aborted) onAbort();
 		else signal.addEventListener('abort', onAbort, { once: true });
 		leave = () => signal.removeEventListener('abort', onAbort);

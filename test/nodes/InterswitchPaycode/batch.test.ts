@@ -3,9 +3,19 @@ import { createHash } from 'crypto';
 import seedNoRecord from '../../fixtures/interswitch/seed-no-record.json';
 import seedSample from '../../fixtures/interswitch/seed-sample.json';
 import { interpretStatus, statusRequest } from '../../../nodes/InterswitchPaycode/api';
-import { formatNaira, koboToNaira, parseBatchStatus, routeBatch } from '../../../nodes/InterswitchPaycode/batch';
+import {
+	formatNaira,
+	koboToNaira,
+	parseBatchStatus,
+	routeBatch,
+} from '../../../nodes/InterswitchPaycode/batch';
 import { InterswitchPaycode } from '../../../nodes/InterswitchPaycode/InterswitchPaycode.node';
-import { computeSignature, percentEncode, signatureBaseString, signatureHeaders } from '../../../nodes/shared/signature';
+import {
+	computeSignature,
+	percentEncode,
+	signatureBaseString,
+	signatureHeaders,
+} from '../../../nodes/shared/signature';
 import type { HttpResponse } from '../../../nodes/shared/transport';
 
 function parsed(body: unknown, reference = '123456') {
@@ -28,15 +38,30 @@ describe('parseBatchStatus with the seed sample', () => {
 		expect(batch.batchReference).toBe('123456');
 		expect(batch.successful).toHaveLength(10);
 		expect(batch.failed).toEqual([]);
-		expect(batch.successful[0]).toEqual({ beneficiaryNumber: '08021111111', amountKobo: 400000, surchargeKobo: 0, oneTimePin: '4321' });
-		expect(batch.summary).toEqual({ numberOfSuccessful: 10, numberOfFailed: 0, amountOfSuccessfulKobo: 4300000, amountOfFailedKobo: 0 });
+		expect(batch.successful[0]).toEqual({
+			beneficiaryNumber: '08021111111',
+			amountKobo: 400000,
+			surchargeKobo: 0,
+			oneTimePin: '4321',
+		});
+		expect(batch.summary).toEqual({
+			numberOfSuccessful: 10,
+			numberOfFailed: 0,
+			amountOfSuccessfulKobo: 4300000,
+			amountOfFailedKobo: 0,
+		});
 		expect(batch.warnings).toEqual([]);
 		expect(formatNaira(batch.summary.amountOfSuccessfulKobo)).toBe('₦43,000.00');
 	});
 });
 
 describe('parseBatchStatus tolerance', () => {
-	const token = { surcharge: '', amount: '400000', beneficiaryNumber: '08021111111', oneTimePin: '4321' };
+	const token = {
+		surcharge: '',
+		amount: '400000',
+		beneficiaryNumber: '08021111111',
+		oneTimePin: '4321',
+	};
 	test('the failed list is read as "failed" or "Failed"; a missing list is empty', () => {
 		expect(parsed({ successful: [], Failed: [token] }).failed).toHaveLength(1);
 		expect(parsed({ failed: [token] }).failed).toHaveLength(1);
@@ -46,16 +71,33 @@ describe('parseBatchStatus tolerance', () => {
 	test('numeric strings become integers without floating-point loss', () => {
 		const big = parsed({ successful: [{ ...token, amount: '9007199254740991', surcharge: '15' }] });
 		expect(big.successful[0]).toMatchObject({ amountKobo: 9007199254740991, surchargeKobo: 15 });
-		expect(parsed({ successful: [{ ...token, amount: 12345 }] }).successful[0].amountKobo).toBe(12345);
+		expect(parsed({ successful: [{ ...token, amount: 12345 }] }).successful[0].amountKobo).toBe(
+			12345,
+		);
 	});
 
 	test.each([
-		[{ successful: [{ ...token, amount: '4000.50' }] }, '"successful[0].amount" is not a whole number of kobo ("4000.50")'],
-		[{ successful: [token, { ...token, amount: 'abc' }] }, '"successful[1].amount" is not a whole number of kobo ("abc")'],
-		[{ Failed: [{ ...token, amount: '9007199254740993' }] }, '"Failed[0].amount" is not a whole number of kobo ("9007199254740993")'],
-		[{ successful: [{ ...token, surcharge: 'n/a' }] }, '"successful[0].surcharge" is not a whole number of kobo ("n/a")'],
+		[
+			{ successful: [{ ...token, amount: '4000.50' }] },
+			'"successful[0].amount" is not a whole number of kobo ("4000.50")',
+		],
+		[
+			{ successful: [token, { ...token, amount: 'abc' }] },
+			'"successful[1].amount" is not a whole number of kobo ("abc")',
+		],
+		[
+			{ Failed: [{ ...token, amount: '9007199254740993' }] },
+			'"Failed[0].amount" is not a whole number of kobo ("9007199254740993")',
+		],
+		[
+			{ successful: [{ ...token, surcharge: 'n/a' }] },
+			'"successful[0].surcharge" is not a whole number of kobo ("n/a")',
+		],
 		[{ successful: 'none' }, '"successful" is a JSON string, expected a list of tokens'],
-		[{ successful: [{ ...token, oneTimePin: { pin: '4321' } }] }, '"successful[0].oneTimePin" is a JSON object, expected a PIN'],
+		[
+			{ successful: [{ ...token, oneTimePin: { pin: '4321' } }] },
+			'"successful[0].oneTimePin" is a JSON object, expected a PIN',
+		],
 		[[], 'the body is a JSON array, expected a JSON object'],
 	])('unreadable: %j', (body, problem) => {
 		expect(parseBatchStatus(body, '123456')).toEqual({ ok: false, problem });
@@ -68,10 +110,21 @@ describe('parseBatchStatus tolerance', () => {
 
 	test('summary counts that disagree with the lists: the lists win and the batch says so', () => {
 		const batch = parsed({
-			summary: { batchReference: '123456', numberOfSuccessful: '3', numberOfFailed: 'x', amountOfSuccessful: '1', amountOfFailed: '0' },
+			summary: {
+				batchReference: '123456',
+				numberOfSuccessful: '3',
+				numberOfFailed: 'x',
+				amountOfSuccessful: '1',
+				amountOfFailed: '0',
+			},
 			successful: [token],
 		});
-		expect(batch.summary).toEqual({ numberOfSuccessful: 1, numberOfFailed: 0, amountOfSuccessfulKobo: 400000, amountOfFailedKobo: 0 });
+		expect(batch.summary).toEqual({
+			numberOfSuccessful: 1,
+			numberOfFailed: 0,
+			amountOfSuccessfulKobo: 400000,
+			amountOfFailedKobo: 0,
+		});
 		expect(batch.warnings).toEqual([
 			"Interswitch's summary says 3 successful tokens but the lists hold 1; the lists are used",
 			'"summary.numberOfFailed" is not a whole number ("x"); the lists were counted instead',
@@ -90,7 +143,9 @@ describe('parseBatchStatus tolerance', () => {
 describe('routeBatch', () => {
 	const options = { mode: 'perToken' as const, pins: 'include' as const, frontEndPartnerId: '455' };
 	test('a batch that lists nothing still yields one Pending item', () => {
-		expect(routeBatch(parsed({ summary: { batchReference: '9' }, successful: [] }, '9'), options)).toEqual([
+		expect(
+			routeBatch(parsed({ summary: { batchReference: '9' }, successful: [] }, '9'), options),
+		).toEqual([
 			[
 				{
 					batchReference: '9',
@@ -111,7 +166,9 @@ describe('routeBatch', () => {
 	test('more tokens than expected is flagged on every token', () => {
 		const outputs = routeBatch(parsed(seedSample), { ...options, expectedCount: 8 });
 		expect(outputs[0]).toEqual([]);
-		expect(outputs[1][0].warnings).toEqual(['Interswitch lists 10 tokens, more than the 8 expected']);
+		expect(outputs[1][0].warnings).toEqual([
+			'Interswitch lists 10 tokens, more than the 8 expected',
+		]);
 	});
 
 	test('the PIN fields the node declares sensitive are where the PINs are, in both output modes', () => {
@@ -145,7 +202,8 @@ describe('routeBatch', () => {
 });
 
 describe('InterswitchAuth signature', () => {
-	const url = 'https://sandbox.interswitchng.com/api/v1/pwm/bulk/tokens/comprehensive/status?referenceId=123456&frontEndPartner=455';
+	const url =
+		'https://sandbox.interswitchng.com/api/v1/pwm/bulk/tokens/comprehensive/status?referenceId=123456&frontEndPartner=455';
 	const input = {
 		method: 'GET',
 		url,
@@ -169,8 +227,23 @@ describe('InterswitchAuth signature', () => {
 		const expected = createHash(algorithm).update(base, 'utf8').digest('base64');
 		expect(computeSignature({ ...input, signatureMethod })).toBe(expected);
 		expect(
-			signatureHeaders({ method: 'GET', url, clientId: input.clientId, clientSecret: input.clientSecret, signatureMethod }, 1763719200_999, input.nonce),
-		).toEqual({ Timestamp: '1763719200', Nonce: input.nonce, SignatureMethod: signatureMethod, Signature: expected });
+			signatureHeaders(
+				{
+					method: 'GET',
+					url,
+					clientId: input.clientId,
+					clientSecret: input.clientSecret,
+					signatureMethod,
+				},
+				1763719200_999,
+				input.nonce,
+			),
+		).toEqual({
+			Timestamp: '1763719200',
+			Nonce: input.nonce,
+			SignatureMethod: signatureMethod,
+			Signature: expected,
+		});
 	});
 
 	test('percent-encoding is RFC 3986', () => {
@@ -186,23 +259,39 @@ describe('statusRequest and interpretStatus', () => {
 	});
 
 	test("the seed's 401 body is a 10904 business error, not an authorization failure", () => {
-		const outcome = interpretStatus(response(401, seedNoRecord), { referenceId: '123456778', frontEndPartnerId: '455' }, 'https://x.example');
+		const outcome = interpretStatus(
+			response(401, seedNoRecord),
+			{ referenceId: '123456778', frontEndPartnerId: '455' },
+			'https://x.example',
+		);
 		expect(outcome).toEqual({
 			ok: false,
 			noRecord: true,
 			failure: {
 				httpCode: 401,
 				vendorCode: '10904',
-				vendorMessage: 'No record of batch with provided reference Id – 123456778 for the front end partner – 455',
-				message: 'Interswitch has no batch with reference "123456778" for front-end partner "455" (10904)',
+				vendorMessage:
+					'No record of batch with provided reference Id – 123456778 for the front end partner – 455',
+				message:
+					'Interswitch has no batch with reference "123456778" for front-end partner "455" (10904)',
 				description: expect.stringMatching(/Treat No Record of Batch as Pending/),
 			},
 		});
 	});
 
 	test('a 401 without a business code is a rejected token', () => {
-		const outcome = interpretStatus(response(401, { error: 'invalid_token', error_description: 'Access token expired' }), { referenceId: '1', frontEndPartnerId: '455' }, 'https://x.example');
-		expect(outcome).toMatchObject({ ok: false, tokenRejected: true, failure: { message: 'Interswitch rejected the access token (HTTP 401: Access token expired)' } });
+		const outcome = interpretStatus(
+			response(401, { error: 'invalid_token', error_description: 'Access token expired' }),
+			{ referenceId: '1', frontEndPartnerId: '455' },
+			'https://x.example',
+		);
+		expect(outcome).toMatchObject({
+			ok: false,
+			tokenRejected: true,
+			failure: {
+				message: 'Interswitch rejected the access token (HTTP 401: Access token expired)',
+			},
+		});
 	});
 
 	test('Passport being down is named as such', () => {
@@ -219,6 +308,11 @@ describe('statusRequest and interpretStatus', () => {
 			{ referenceId: '1', frontEndPartnerId: '455' },
 			'https://x.example',
 		);
-		expect(outcome).toMatchObject({ ok: false, failure: { message: 'Interswitch Passport at passport.example is unavailable (HTTP 503) (4 attempts)' } });
+		expect(outcome).toMatchObject({
+			ok: false,
+			failure: {
+				message: 'Interswitch Passport at passport.example is unavailable (HTTP 503) (4 attempts)',
+			},
+		});
 	});
 });

@@ -27,8 +27,14 @@ async function run(
 		items,
 		onError,
 	});
-	const result = await harness.run(workflow, { credentials: { interswitchPaycodeApi: credential as never } });
-	return { ...result, raw: result.outputs('Interswitch Paycode'), branches: itemsOf(result.outputs('Interswitch Paycode')) };
+	const result = await harness.run(workflow, {
+		credentials: { interswitchPaycodeApi: credential as never },
+	});
+	return {
+		...result,
+		raw: result.outputs('Interswitch Paycode'),
+		branches: itemsOf(result.outputs('Interswitch Paycode')),
+	};
 }
 
 // The seed's sample: 10 successful tokens, ₦43,000.00 in all.
@@ -55,7 +61,10 @@ const SEED_SUMMARY = {
 };
 
 /** `pin`: the PIN the item should carry; null when it should have no PIN field at all. */
-function seedToken([beneficiaryNumber, amountKobo, seedPin]: [string, number, string], pin?: string | null) {
+function seedToken(
+	[beneficiaryNumber, amountKobo, seedPin]: [string, number, string],
+	pin?: string | null,
+) {
 	const oneTimePin = pin === undefined ? seedPin : pin;
 	const json: Record<string, unknown> = {
 		batchReference: '123456',
@@ -83,13 +92,28 @@ describe('Interswitch Paycode through the n8n engine', () => {
 		expect(request.query).toEqual({ referenceId: ['123456'], frontEndPartner: ['455'] });
 		expect(request.headers.authorization).toMatch(/^Bearer emu_[0-9a-f]+$/);
 		const [tokenRequest] = emulator.requestsTo('passport');
-		expect(tokenRequest.params).toMatchObject({ grant_type: 'client_credentials', clientId: 'IKIA-EMULATOR-CLIENT' });
+		expect(tokenRequest.params).toMatchObject({
+			grant_type: 'client_credentials',
+			clientId: 'IKIA-EMULATOR-CLIENT',
+		});
 	});
 
 	test('version 1.2: token items leave the batch summary out (PINs masked), Include Batch Summary puts it back', async () => {
 		const runVersion = async (parameters: Record<string, unknown>) =>
 			await runNodeOnce(
-				{ type: 'interswitchPaycode', typeVersion: 1.2, credentialType: 'interswitchPaycodeApi', name: 'Interswitch Paycode', items: [{ referenceId: '123456' }, { referenceId: 'GEN-IN-PROGRESS' }], parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: '={{ $json.referenceId }}', ...parameters } },
+				{
+					type: 'interswitchPaycode',
+					typeVersion: 1.2,
+					credentialType: 'interswitchPaycodeApi',
+					name: 'Interswitch Paycode',
+					items: [{ referenceId: '123456' }, { referenceId: 'GEN-IN-PROGRESS' }],
+					parameters: {
+						resource: 'bulkTokenBatch',
+						operation: 'getStatus',
+						referenceId: '={{ $json.referenceId }}',
+						...parameters,
+					},
+				},
 				{ interswitchPaycodeApi: emulator.interswitchCredential() },
 			);
 		const lean = await runVersion({});
@@ -101,14 +125,23 @@ describe('Interswitch Paycode through the n8n engine', () => {
 				return { json: rest, pairedItem };
 			}),
 		);
-		expect(lean[1].slice(10).map((item) => [item.json.batchReference, item.json.summary, item.pairedItem])).toEqual([
+		expect(
+			lean[1]
+				.slice(10)
+				.map((item) => [item.json.batchReference, item.json.summary, item.pairedItem]),
+		).toEqual([
 			['GEN-IN-PROGRESS', undefined, { item: 1 }],
 			['GEN-IN-PROGRESS', undefined, { item: 1 }],
 			['GEN-IN-PROGRESS', undefined, { item: 1 }],
 		]);
 		const withSummary = await runVersion({ batchSummary: true });
-		expect(withSummary[1].slice(0, 10)).toEqual(SEED_TOKENS.map((token) => seedToken(token, '****')));
-		expect(withSummary[1][10].json.summary).toMatchObject({ numberOfSuccessful: 3, numberOfFailed: 0 });
+		expect(withSummary[1].slice(0, 10)).toEqual(
+			SEED_TOKENS.map((token) => seedToken(token, '****')),
+		);
+		expect(withSummary[1][10].json.summary).toMatchObject({
+			numberOfSuccessful: 3,
+			numberOfFailed: 0,
+		});
 	});
 
 	test('one item per batch: the list with totals, per non-empty branch', async () => {
@@ -143,7 +176,10 @@ describe('Interswitch Paycode through the n8n engine', () => {
 	});
 
 	test('a batch with failures (listed as "Failed"), a surcharge, and the expected count reached', async () => {
-		const { branches } = await run([{ referenceId: 'BATCH-WITH-FAILURES' }], { expectedTokenCount: 6, output: 'perBatch' });
+		const { branches } = await run([{ referenceId: 'BATCH-WITH-FAILURES' }], {
+			expectedTokenCount: 6,
+			output: 'perBatch',
+		});
 		expect(branches[0]).toEqual([]);
 		expect(branches[1]).toHaveLength(1);
 		expect(branches[2]).toEqual([
@@ -158,8 +194,22 @@ describe('Interswitch Paycode through the n8n engine', () => {
 					currency: 'NGN',
 					// From the emulator's generator: amount 100000 + (i % 5) * 50000, surcharge "" when i % 3 is 0.
 					tokens: [
-						{ beneficiaryNumber: '08030000004', amountKobo: 300000, surchargeKobo: 10000, amountNaira: 3000, currency: 'NGN', oneTimePin: '5676' },
-						{ beneficiaryNumber: '08030000005', amountKobo: 100000, surchargeKobo: 10000, amountNaira: 1000, currency: 'NGN', oneTimePin: '4595' },
+						{
+							beneficiaryNumber: '08030000004',
+							amountKobo: 300000,
+							surchargeKobo: 10000,
+							amountNaira: 3000,
+							currency: 'NGN',
+							oneTimePin: '5676',
+						},
+						{
+							beneficiaryNumber: '08030000005',
+							amountKobo: 100000,
+							surchargeKobo: 10000,
+							amountNaira: 1000,
+							currency: 'NGN',
+							oneTimePin: '4595',
+						},
 					],
 					summary: {
 						numberOfSuccessful: 4,
@@ -179,7 +229,10 @@ describe('Interswitch Paycode through the n8n engine', () => {
 	});
 
 	test('Pending: expected count not reached gives one item with expected, generated, outstanding', async () => {
-		const { branches } = await run([{ referenceId: 'GEN-IN-PROGRESS' }], { expectedTokenCount: 10, output: 'perBatch' });
+		const { branches } = await run([{ referenceId: 'GEN-IN-PROGRESS' }], {
+			expectedTokenCount: 10,
+			output: 'perBatch',
+		});
 		expect(branches[0]).toEqual([
 			{
 				json: {
@@ -234,16 +287,32 @@ describe('Interswitch Paycode through the n8n engine', () => {
 		emulator.resetStats();
 		// The same credential, saved with a token whose lifetime has run out.
 		const expired = { ...stored, validUntil: Date.now() - 1000 };
-		const { branches } = await run([{ referenceId: '123456' }, { referenceId: '123456' }], { output: 'perBatch' }, undefined, expired);
+		const { branches } = await run(
+			[{ referenceId: '123456' }, { referenceId: '123456' }],
+			{ output: 'perBatch' },
+			undefined,
+			expired,
+		);
 		expect(branches[1]).toHaveLength(2);
 		expect(emulator.requestsTo('passport')).toHaveLength(1);
 		// No request was sent with the expired token.
-		expect(emulator.requestsTo('interswitch').map((req) => req.headers.authorization)).not.toContain(`Bearer ${stored.accessToken}`);
+		expect(
+			emulator.requestsTo('interswitch').map((req) => req.headers.authorization),
+		).not.toContain(`Bearer ${stored.accessToken}`);
 	});
 
 	test('a token the API rejects is renewed once and the request retried', async () => {
-		const revoked = { ...emulator.interswitchCredential(), accessToken: 'emu_revoked', validUntil: Date.now() + 3_600_000 };
-		const { branches, credentialsHelper } = await run([{ referenceId: '123456' }], { output: 'perBatch' }, undefined, revoked);
+		const revoked = {
+			...emulator.interswitchCredential(),
+			accessToken: 'emu_revoked',
+			validUntil: Date.now() + 3_600_000,
+		};
+		const { branches, credentialsHelper } = await run(
+			[{ referenceId: '123456' }],
+			{ output: 'perBatch' },
+			undefined,
+			revoked,
+		);
 		expect(branches[1]).toHaveLength(1);
 		expect(emulator.requestsTo('passport')).toHaveLength(1);
 		expect(credentialsHelper.store.interswitchPaycodeApi.accessToken).not.toBe('emu_revoked');
@@ -253,8 +322,17 @@ describe('Interswitch Paycode through the n8n engine', () => {
 		for (const method of ['SHA512', 'SHA1'] as const) {
 			emulator.resetStats();
 			emulator.interswitch.settings.requireSignature = method;
-			const credential = { ...emulator.interswitchCredential(), signatureHeaders: true, signatureMethod: method };
-			const { branches, error } = await run([{ referenceId: '123456' }], { output: 'perBatch' }, undefined, credential);
+			const credential = {
+				...emulator.interswitchCredential(),
+				signatureHeaders: true,
+				signatureMethod: method,
+			};
+			const { branches, error } = await run(
+				[{ referenceId: '123456' }],
+				{ output: 'perBatch' },
+				undefined,
+				credential,
+			);
 			expect(error).toBeUndefined();
 			expect(branches[1]).toHaveLength(1);
 			const [request] = emulator.requestsTo('interswitch');
@@ -272,18 +350,38 @@ describe('Interswitch Paycode through the n8n engine', () => {
 
 describe('Interswitch errors', () => {
 	function errorOf(items: INodeExecutionData[], item = 0) {
-		const found = items.filter((entry) => entry.error && (entry.pairedItem as { item: number }).item === item);
+		const found = items.filter(
+			(entry) => entry.error && (entry.pairedItem as { item: number }).item === item,
+		);
 		expect(found).toHaveLength(1);
-		return found[0].error as unknown as { message: string; description: string; httpCode: string; context: Record<string, unknown> };
+		return found[0].error as unknown as {
+			message: string;
+			description: string;
+			httpCode: string;
+			context: Record<string, unknown>;
+		};
 	}
 
 	test.each([
-		['UNKNOWN-REF', '455', 'Interswitch has no batch with reference "UNKNOWN-REF" for front-end partner "455" (10904)', '10904'],
+		[
+			'UNKNOWN-REF',
+			'455',
+			'Interswitch has no batch with reference "UNKNOWN-REF" for front-end partner "455" (10904)',
+			'10904',
+		],
 		['123456', '999', 'Interswitch does not know the front-end partner "999" (10801)', '10801'],
 	])('%s / %s', async (referenceId, partner, message, code) => {
-		const { raw } = await run([{ referenceId }], { frontEndPartnerId: partner }, 'continueRegularOutput');
+		const { raw } = await run(
+			[{ referenceId }],
+			{ frontEndPartnerId: partner },
+			'continueRegularOutput',
+		);
 		const error = errorOf(raw[2]);
-		expect(error).toMatchObject({ message, httpCode: '401', context: expect.objectContaining({ vendorCode: code, itemIndex: 0 }) });
+		expect(error).toMatchObject({
+			message,
+			httpCode: '401',
+			context: expect.objectContaining({ vendorCode: code, itemIndex: 0 }),
+		});
 		expect(error.message).not.toMatch(/authori[sz]ation/i);
 		// A business error is not a token problem: one token, one status request, no renewal loop.
 		expect(emulator.requestsTo('passport')).toHaveLength(1);
@@ -291,9 +389,18 @@ describe('Interswitch errors', () => {
 	});
 
 	test('E50 from Interswitch for an empty reference', async () => {
-		emulator.addFault({ route: 'interswitch', status: 401, body: { errors: [{ code: 'E50', message: 'referenceId cannot be empty.' }], error: { code: 'E50', message: 'referenceId cannot be empty.' } } });
+		emulator.addFault({
+			route: 'interswitch',
+			status: 401,
+			body: {
+				errors: [{ code: 'E50', message: 'referenceId cannot be empty.' }],
+				error: { code: 'E50', message: 'referenceId cannot be empty.' },
+			},
+		});
 		const { raw } = await run([{ referenceId: 'X' }], {}, 'continueRegularOutput');
-		expect(errorOf(raw[2]).message).toBe('Interswitch says the Reference ID is empty (E50: referenceId cannot be empty.)');
+		expect(errorOf(raw[2]).message).toBe(
+			'Interswitch says the Reference ID is empty (E50: referenceId cannot be empty.)',
+		);
 	});
 
 	test('an empty Reference ID is refused before any request', async () => {
@@ -303,7 +410,16 @@ describe('Interswitch errors', () => {
 	});
 
 	test('E24 as HTTP 403 says to check the clock', async () => {
-		emulator.addFault({ route: 'interswitch', status: 403, body: { error: { code: 'E24', message: 'Invalid authentication credentials: Timestamp out of window' } } });
+		emulator.addFault({
+			route: 'interswitch',
+			status: 403,
+			body: {
+				error: {
+					code: 'E24',
+					message: 'Invalid authentication credentials: Timestamp out of window',
+				},
+			},
+		});
 		const { raw } = await run([{ referenceId: '123456' }], {}, 'continueRegularOutput');
 		expect(errorOf(raw[2])).toMatchObject({
 			message: 'Interswitch refused the request signature: its timestamp is out of window (E24)',
@@ -312,17 +428,27 @@ describe('Interswitch errors', () => {
 		});
 	});
 
-	test('Passport rejecting the client says the client ID or secret was rejected, with Passport\'s words', async () => {
+	test("Passport rejecting the client says the client ID or secret was rejected, with Passport's words", async () => {
 		const credential = { ...emulator.interswitchCredential(), clientSecret: 'wrong-secret-value' };
-		const { raw } = await run([{ referenceId: '123456' }, { referenceId: '123456' }], {}, 'continueRegularOutput', credential);
+		const { raw } = await run(
+			[{ referenceId: '123456' }, { referenceId: '123456' }],
+			{},
+			'continueRegularOutput',
+			credential,
+		);
 		const error = errorOf(raw[2], 0);
-		expect(error.message).toMatch(/^Interswitch Passport rejected the client ID or secret \(HTTP 401: invalid_client: Bad client credentials\)/);
+		expect(error.message).toMatch(
+			/^Interswitch Passport rejected the client ID or secret \(HTTP 401: invalid_client: Bad client credentials\)/,
+		);
 		expect(JSON.stringify(raw)).not.toContain('wrong-secret-value');
 		expect(raw[2]).toHaveLength(2);
 	});
 
 	test('"Treat No Record of Batch as Pending" turns 10904 into a Pending item', async () => {
-		const { branches } = await run([{ referenceId: 'JUST-SUBMITTED' }], { expectedTokenCount: 5, options: { noRecordAsPending: true } });
+		const { branches } = await run([{ referenceId: 'JUST-SUBMITTED' }], {
+			expectedTokenCount: 5,
+			options: { noRecordAsPending: true },
+		});
 		expect(branches).toEqual([
 			[
 				{
@@ -344,31 +470,54 @@ describe('Interswitch errors', () => {
 	});
 
 	test('Continue (using error output): failed batches move to the error output, the rest is routed', async () => {
-		const { raw, error } = await run([{ referenceId: 'UNKNOWN-REF' }, { referenceId: '123456' }, { referenceId: '' }], { output: 'perBatch' }, 'continueErrorOutput');
+		const { raw, error } = await run(
+			[{ referenceId: 'UNKNOWN-REF' }, { referenceId: '123456' }, { referenceId: '' }],
+			{ output: 'perBatch' },
+			'continueErrorOutput',
+		);
 		expect(error).toBeUndefined();
 		expect(raw).toHaveLength(4);
 		expect(raw[1].map((item) => item.pairedItem)).toEqual([{ item: 1 }]);
 		expect(raw[3].map((item) => [item.pairedItem, item.json.error])).toEqual([
-			[{ item: 0 }, 'Interswitch has no batch with reference "UNKNOWN-REF" for front-end partner "455" (10904)'],
+			[
+				{ item: 0 },
+				'Interswitch has no batch with reference "UNKNOWN-REF" for front-end partner "455" (10904)',
+			],
 			[{ item: 2 }, 'The Reference ID is empty [item 2]'],
 		]);
 	});
 
 	test('stop on error fails the run with the first failing item', async () => {
 		const { error } = await run([{ referenceId: '123456' }, { referenceId: 'UNKNOWN-REF' }]);
-		expect(error).toMatchObject({ name: 'NodeApiError', context: expect.objectContaining({ itemIndex: 1, vendorCode: '10904' }) });
+		expect(error).toMatchObject({
+			name: 'NodeApiError',
+			context: expect.objectContaining({ itemIndex: 1, vendorCode: '10904' }),
+		});
 	});
 
 	test('the credential test gets a token and tells a rejected client from an accepted one', async () => {
-		await expect(harness.testCredential('interswitchPaycodeApi', emulator.interswitchCredential())).resolves.toEqual({
+		await expect(
+			harness.testCredential('interswitchPaycodeApi', emulator.interswitchCredential()),
+		).resolves.toEqual({
 			status: 'OK',
 			message: 'Connection successful!',
 		});
 		expect(emulator.requestsTo('passport')).toHaveLength(1);
-		const rejected = await harness.testCredential('interswitchPaycodeApi', { ...emulator.interswitchCredential(), clientSecret: 'nope-wrong-secret' });
+		const rejected = await harness.testCredential('interswitchPaycodeApi', {
+			...emulator.interswitchCredential(),
+			clientSecret: 'nope-wrong-secret',
+		});
 		expect(rejected.status).toBe('Error');
-		expect(rejected.message).toMatch(/Interswitch Passport rejected the client ID or secret \(HTTP 401: invalid_client: Bad client credentials\)/);
-		const badPartner = await harness.testCredential('interswitchPaycodeApi', { ...emulator.interswitchCredential(), frontEndPartnerId: '999' });
-		expect(badPartner).toEqual({ status: 'Error', message: 'The token works, but Interswitch does not know the Front-End Partner ID. Check it.' });
+		expect(rejected.message).toMatch(
+			/Interswitch Passport rejected the client ID or secret \(HTTP 401: invalid_client: Bad client credentials\)/,
+		);
+		const badPartner = await harness.testCredential('interswitchPaycodeApi', {
+			...emulator.interswitchCredential(),
+			frontEndPartnerId: '999',
+		});
+		expect(badPartner).toEqual({
+			status: 'Error',
+			message: 'The token works, but Interswitch does not know the Front-End Partner ID. Check it.',
+		});
 	});
 });

@@ -43,7 +43,9 @@ async function run(
 
 /** The single error item an input item produced, checked for the shape n8n expects. */
 function errorItemOf(items: INodeExecutionData[], itemIndex: number) {
-	const found = items.filter((item) => item.error !== undefined && (item.pairedItem as { item: number }).item === itemIndex);
+	const found = items.filter(
+		(item) => item.error !== undefined && (item.pairedItem as { item: number }).item === itemIndex,
+	);
 	expect(found).toHaveLength(1);
 	expect(found[0].pairedItem).toEqual({ item: itemIndex });
 	return found[0];
@@ -88,8 +90,15 @@ describe('bad input gets a clear error naming the item', () => {
 	});
 
 	test('stop on error (the default) fails the run with the first bad item, as a NodeOperationError', async () => {
-		const { error, run: execution } = await run([{ orderId: SEED_ORDER }, { orderId: '' }, { orderId: 'stamp_v2_x' }]);
-		expect(error).toMatchObject({ name: 'NodeOperationError', message: 'The Bulk Order ID is empty [item 1]' });
+		const { error, run: execution } = await run([
+			{ orderId: SEED_ORDER },
+			{ orderId: '' },
+			{ orderId: 'stamp_v2_x' },
+		]);
+		expect(error).toMatchObject({
+			name: 'NodeOperationError',
+			message: 'The Bulk Order ID is empty [item 1]',
+		});
 		expect(execution.status).toBe('error');
 	});
 });
@@ -99,8 +108,10 @@ describe('errors from Surepass become one NodeApiError with a hint', () => {
 		const error = await expectFailure(
 			SEED_ORDER,
 			{
-				message: 'Surepass rejected the token (HTTP 401: Unauthorized. Invalid or missing authentication token.)',
-				description: /Environment matches the token: a sandbox token does not work against production/,
+				message:
+					'Surepass rejected the token (HTTP 401: Unauthorized. Invalid or missing authentication token.)',
+				description:
+					/Environment matches the token: a sandbox token does not work against production/,
 				httpCode: '401',
 				code: 'unauthorized',
 			},
@@ -129,49 +140,109 @@ describe('errors from Surepass become one NodeApiError with a hint', () => {
 	});
 
 	test('403 and 422 are not retried', async () => {
-		emulator.addFault({ status: 403, body: { status_code: 403, success: false, message: 'Forbidden', message_code: 'forbidden' } });
-		await expectFailure(SEED_ORDER, { message: 'Surepass refused access (HTTP 403: Forbidden)', httpCode: '403', code: 'forbidden' });
+		emulator.addFault({
+			status: 403,
+			body: { status_code: 403, success: false, message: 'Forbidden', message_code: 'forbidden' },
+		});
+		await expectFailure(SEED_ORDER, {
+			message: 'Surepass refused access (HTTP 403: Forbidden)',
+			httpCode: '403',
+			code: 'forbidden',
+		});
 		expect(emulator.stats.requests).toBe(1);
 		emulator.clearFaults();
 		emulator.resetStats();
-		emulator.addFault({ status: 422, body: { status_code: 422, success: false, message: 'client_id is invalid', message_code: 'validation_error' } });
-		await expectFailure(SEED_ORDER, { message: /rejected the Bulk Order ID .* \(HTTP 422: client_id is invalid\)/, httpCode: '422' });
+		emulator.addFault({
+			status: 422,
+			body: {
+				status_code: 422,
+				success: false,
+				message: 'client_id is invalid',
+				message_code: 'validation_error',
+			},
+		});
+		await expectFailure(SEED_ORDER, {
+			message: /rejected the Bulk Order ID .* \(HTTP 422: client_id is invalid\)/,
+			httpCode: '422',
+		});
 		expect(emulator.stats.requests).toBe(1);
 	});
 
 	test('the older error variant without message_code is read too', async () => {
-		emulator.addFault({ status: 401, body: { success: false, error: 'unauthorized', message: 'Token expired' } });
-		await expectFailure(SEED_ORDER, { message: 'Surepass rejected the token (HTTP 401: Token expired)', code: 'unauthorized' });
+		emulator.addFault({
+			status: 401,
+			body: { success: false, error: 'unauthorized', message: 'Token expired' },
+		});
+		await expectFailure(SEED_ORDER, {
+			message: 'Surepass rejected the token (HTTP 401: Token expired)',
+			code: 'unauthorized',
+		});
 	});
 
 	test('success: false with HTTP 200 is an error, classified by its own status_code', async () => {
 		emulator.addFault({
 			status: 200,
-			body: { data: null, status_code: 404, success: false, message: 'Order not found', message_code: 'client_id_not_found' },
+			body: {
+				data: null,
+				status_code: 404,
+				success: false,
+				message: 'Order not found',
+				message_code: 'client_id_not_found',
+			},
 		});
-		await expectFailure(SEED_ORDER, { message: `Surepass has no bulk stamp order "${SEED_ORDER}"`, httpCode: '200', code: 'client_id_not_found' });
+		await expectFailure(SEED_ORDER, {
+			message: `Surepass has no bulk stamp order "${SEED_ORDER}"`,
+			httpCode: '200',
+			code: 'client_id_not_found',
+		});
 	});
 
 	test('500s are retried with back-off, then succeed', async () => {
-		emulator.addFault({ status: 500, body: { status_code: 500, success: false, message: 'Internal error', message_code: 'server_error' }, times: 2 });
+		emulator.addFault({
+			status: 500,
+			body: {
+				status_code: 500,
+				success: false,
+				message: 'Internal error',
+				message_code: 'server_error',
+			},
+			times: 2,
+		});
 		const { branches } = await run([{ orderId: SEED_ORDER }]);
 		expect(branches[1]).toHaveLength(1);
 		expect(emulator.stats.requests).toBe(3);
 	});
 
 	test('503 and 429 that never recover are reported after the retries, Retry-After honoured', async () => {
-		emulator.addFault({ status: 503, headers: { 'retry-after': '0' }, body: 'Service Unavailable' });
-		const started = Date.now();
-		await expectFailure(SEED_ORDER, { message: 'Surepass had a server error (HTTP 503, 3 attempts)', httpCode: '503' }, undefined, {
-			maxRetries: 2,
-			retryDelayMs: 600_000,
+		emulator.addFault({
+			status: 503,
+			headers: { 'retry-after': '0' },
+			body: 'Service Unavailable',
 		});
+		const started = Date.now();
+		await expectFailure(
+			SEED_ORDER,
+			{ message: 'Surepass had a server error (HTTP 503, 3 attempts)', httpCode: '503' },
+			undefined,
+			{
+				maxRetries: 2,
+				retryDelayMs: 600_000,
+			},
+		);
 		// Retry-After: 0 replaced a back-off of at least 5 minutes.
 		expect(Date.now() - started).toBeLessThan(60_000);
 		expect(emulator.stats.requests).toBe(3);
 		emulator.clearFaults();
 		emulator.resetStats();
-		emulator.addFault({ status: 429, body: { status_code: 429, success: false, message: 'Too many requests', message_code: 'rate_limited' } });
+		emulator.addFault({
+			status: 429,
+			body: {
+				status_code: 429,
+				success: false,
+				message: 'Too many requests',
+				message_code: 'rate_limited',
+			},
+		});
 		await expectFailure(SEED_ORDER, {
 			message: "Surepass's rate limit was reached (HTTP 429, 4 attempts)",
 			description: /Max Concurrent Requests/,
@@ -185,48 +256,87 @@ describe('errors from Surepass become one NodeApiError with a hint', () => {
 		expect(ok.branches[1]).toHaveLength(1);
 		expect(emulator.stats.requests).toBe(2);
 
-		emulator.addFault({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>maintenance</html>' });
-		await expectFailure(SEED_ORDER, { message: /^Unexpected response from Surepass: the body is an HTML page/ });
+		emulator.addFault({
+			status: 200,
+			headers: { 'content-type': 'text/html' },
+			body: '<html>maintenance</html>',
+		});
+		await expectFailure(SEED_ORDER, {
+			message: /^Unexpected response from Surepass: the body is an HTML page/,
+		});
 		emulator.clearFaults();
 		emulator.addFault({ status: 200, body: '{"data": {"client_id": "bulk_stamp_v2_x", "summ' });
-		await expectFailure(SEED_ORDER, { message: /^Unexpected response from Surepass: the body is malformed or truncated JSON/ });
+		await expectFailure(SEED_ORDER, {
+			message: /^Unexpected response from Surepass: the body is malformed or truncated JSON/,
+		});
 		emulator.clearFaults();
 		emulator.addFault({ status: 200, body: '' });
-		await expectFailure(SEED_ORDER, { message: 'Unexpected response from Surepass: the body is empty' });
+		await expectFailure(SEED_ORDER, {
+			message: 'Unexpected response from Surepass: the body is empty',
+		});
 		emulator.clearFaults();
-		emulator.addFault({ status: 200, body: { data: { client_id: SEED_ORDER, quantity: 2 }, success: true } });
-		await expectFailure(SEED_ORDER, { message: 'Unexpected response from Surepass: the response has no "summary", so the stamps cannot be routed' });
+		emulator.addFault({
+			status: 200,
+			body: { data: { client_id: SEED_ORDER, quantity: 2 }, success: true },
+		});
+		await expectFailure(SEED_ORDER, {
+			message:
+				'Unexpected response from Surepass: the response has no "summary", so the stamps cannot be routed',
+		});
 	});
 
 	test('a server that never answers times out, retried a bounded number of times', async () => {
 		emulator.addFault({ action: 'hang' });
-		await expectFailure(SEED_ORDER, { message: 'Surepass did not answer in time (2 attempts)', description: /no complete answer within 1000 ms/ }, undefined, {
-			timeoutMs: 1000,
-			maxRetries: 1,
-		});
+		await expectFailure(
+			SEED_ORDER,
+			{
+				message: 'Surepass did not answer in time (2 attempts)',
+				description: /no complete answer within 1000 ms/,
+			},
+			undefined,
+			{
+				timeoutMs: 1000,
+				maxRetries: 1,
+			},
+		);
 		expect(emulator.stats.requests).toBe(2);
 	});
 });
 
 describe('continue on fail', () => {
-	const items = [{ orderId: SEED_ORDER }, { orderId: 'bulk_stamp_v2_missing00001' }, { orderId: 'bulk_stamp_v2_demoAllFailed1' }, { orderId: '' }];
+	const items = [
+		{ orderId: SEED_ORDER },
+		{ orderId: 'bulk_stamp_v2_missing00001' },
+		{ orderId: 'bulk_stamp_v2_demoAllFailed1' },
+		{ orderId: '' },
+	];
 
 	test('Continue (regular output): each failed item is one error item in Failed, the others are routed', async () => {
 		const { branches, error } = await run(items, 'continueRegularOutput');
 		expect(error).toBeUndefined();
 		expect(branches).toHaveLength(3);
 		expect(branches[0]).toEqual([]);
-		expect(branches[1].map((item) => [item.pairedItem, item.json.bulkOrderId])).toEqual([[{ item: 0 }, SEED_ORDER]]);
-		expect(branches[2].map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(branches[1].map((item) => [item.pairedItem, item.json.bulkOrderId])).toEqual([
+			[{ item: 0 }, SEED_ORDER],
+		]);
+		expect(branches[2].map((item) => item.pairedItem)).toEqual([
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
 		const notFound = errorItemOf(branches[2], 1);
-		expect(notFound.json).toEqual({ error: 'Surepass has no bulk stamp order "bulk_stamp_v2_missing00001"' });
+		expect(notFound.json).toEqual({
+			error: 'Surepass has no bulk stamp order "bulk_stamp_v2_missing00001"',
+		});
 		expect(notFound.error).toMatchObject({
 			name: 'NodeApiError',
 			description: expect.stringMatching(/Check the Bulk Order ID/),
 			httpCode: '404',
 			context: { itemIndex: 1, vendorCode: 'client_id_not_found' },
 		});
-		expect(branches[2][1]).toMatchObject({ json: { bulkOrderId: 'bulk_stamp_v2_demoAllFailed1', status: 'failed', count: 2 } });
+		expect(branches[2][1]).toMatchObject({
+			json: { bulkOrderId: 'bulk_stamp_v2_demoAllFailed1', status: 'failed', count: 2 },
+		});
 		expect(branches[2][1].error).toBeUndefined();
 		expect(errorItemOf(branches[2], 3).json.error).toBe('The Bulk Order ID is empty [item 3]');
 	});
@@ -237,7 +347,9 @@ describe('continue on fail', () => {
 		expect(branches).toHaveLength(4);
 		expect(branches[0]).toEqual([]);
 		expect(branches[1].map((item) => item.pairedItem)).toEqual([{ item: 0 }]);
-		expect(branches[2].map((item) => [item.pairedItem, item.json.status])).toEqual([[{ item: 2 }, 'failed']]);
+		expect(branches[2].map((item) => [item.pairedItem, item.json.status])).toEqual([
+			[{ item: 2 }, 'failed'],
+		]);
 		expect(branches[3].map((item) => [item.pairedItem, item.json.error])).toEqual([
 			[{ item: 1 }, 'Surepass has no bulk stamp order "bulk_stamp_v2_missing00001"'],
 			[{ item: 3 }, 'The Bulk Order ID is empty [item 3]'],
@@ -246,7 +358,11 @@ describe('continue on fail', () => {
 
 	test('Stop on error: the run fails with the first failing item in input order', async () => {
 		emulator.latencyMs = 20;
-		const { error } = await run([{ orderId: SEED_ORDER }, { orderId: 'bulk_stamp_v2_missing00001' }, { orderId: 'bulk_stamp_v2_missing00002' }]);
+		const { error } = await run([
+			{ orderId: SEED_ORDER },
+			{ orderId: 'bulk_stamp_v2_missing00001' },
+			{ orderId: 'bulk_stamp_v2_missing00002' },
+		]);
 		expect(error).toMatchObject({
 			name: 'NodeApiError',
 			message: 'Surepass has no bulk stamp order "bulk_stamp_v2_missing00001"',
@@ -257,12 +373,21 @@ describe('continue on fail', () => {
 
 describe('the credential', () => {
 	test('plain http:// to a non-loopback host is refused for every item, before any request', async () => {
-		const { branches } = await run([{ orderId: SEED_ORDER }, { orderId: SEED_ORDER }], 'continueRegularOutput', {
-			...emulator.surepassCredential(),
-			baseUrl: 'http://surepass.example.com',
-		});
+		const { branches } = await run(
+			[{ orderId: SEED_ORDER }, { orderId: SEED_ORDER }],
+			'continueRegularOutput',
+			{
+				...emulator.surepassCredential(),
+				baseUrl: 'http://surepass.example.com',
+			},
+		);
 		expect(branches[2].map((item) => [item.pairedItem, item.json.error])).toEqual([
-			[{ item: 0 }, expect.stringMatching(/^The Base URL uses plain http:\/\/ to surepass.example.com: use https:\/\//)],
+			[
+				{ item: 0 },
+				expect.stringMatching(
+					/^The Base URL uses plain http:\/\/ to surepass.example.com: use https:\/\//,
+				),
+			],
 			[{ item: 1 }, expect.stringMatching(/^The Base URL uses plain http:\/\//)],
 		]);
 	});
@@ -272,12 +397,18 @@ describe('the credential', () => {
 			type: 'surepassStamp',
 			credentialType: 'surepassApi',
 			name: 'Surepass Stamp',
-			parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.orderId }}' },
+			parameters: {
+				resource: 'bulkStampOrder',
+				operation: 'getSummary',
+				bulkOrderId: '={{ $json.orderId }}',
+			},
 			items: [{ orderId: SEED_ORDER }, { orderId: SEED_ORDER }],
 			onError: 'continueRegularOutput',
 		});
 		const result = await harness.run(workflow, { credentials: {} });
-		expect(result.outputs('Surepass Stamp')[2].map((item) => [item.pairedItem, item.json.error])).toEqual([
+		expect(
+			result.outputs('Surepass Stamp')[2].map((item) => [item.pairedItem, item.json.error]),
+		).toEqual([
 			[{ item: 0 }, expect.stringMatching(/^No credential of type "surepassApi".*\[item 0\]$/)],
 			[{ item: 1 }, expect.stringMatching(/\[item 1\]$/)],
 		]);
@@ -285,23 +416,39 @@ describe('the credential', () => {
 	});
 
 	test('trailing slashes on the Base URL do not matter', async () => {
-		const { branches } = await run([{ orderId: SEED_ORDER }], undefined, { ...emulator.surepassCredential(), baseUrl: `${emulator.url}///` });
+		const { branches } = await run([{ orderId: SEED_ORDER }], undefined, {
+			...emulator.surepassCredential(),
+			baseUrl: `${emulator.url}///`,
+		});
 		expect(branches[1]).toHaveLength(1);
-		expect(emulator.requestsTo('surepass')[0].rawUrl).toBe('/api/v1/stamper-v2/bulk-stamp-order-summary');
+		expect(emulator.requestsTo('surepass')[0].rawUrl).toBe(
+			'/api/v1/stamper-v2/bulk-stamp-order-summary',
+		);
 	});
 
 	test('the credential test tells a rejected token from an accepted one', async () => {
-		await expect(harness.testCredential('surepassApi', emulator.surepassCredential())).resolves.toEqual({
+		await expect(
+			harness.testCredential('surepassApi', emulator.surepassCredential()),
+		).resolves.toEqual({
 			status: 'OK',
 			message: 'Connection successful!',
 		});
-		const rejected = await harness.testCredential('surepassApi', { ...emulator.surepassCredential(), token: 'not-the-token' });
-		expect(rejected).toEqual({ status: 'Error', message: expect.stringMatching(/^Surepass rejected the token \(HTTP 401\)/) });
+		const rejected = await harness.testCredential('surepassApi', {
+			...emulator.surepassCredential(),
+			token: 'not-the-token',
+		});
+		expect(rejected).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(/^Surepass rejected the token \(HTTP 401\)/),
+		});
 		expect(emulator.requestsTo('surepass').map((req) => req.params.client_id)).toEqual([
 			'bulk_stamp_v2_n8n_credential_test',
 			'bulk_stamp_v2_n8n_credential_test',
 		]);
-		const insecure = await harness.testCredential('surepassApi', { ...emulator.surepassCredential(), baseUrl: 'http://example.com' });
+		const insecure = await harness.testCredential('surepassApi', {
+			...emulator.surepassCredential(),
+			baseUrl: 'http://example.com',
+		});
 		expect(insecure.status).toBe('Error');
 		expect(insecure.message).toMatch(/uses plain http:\/\/ to example.com: use https:\/\//);
 	});

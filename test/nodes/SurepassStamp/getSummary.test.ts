@@ -54,11 +54,23 @@ describe('Surepass Stamp through the n8n engine', () => {
 			[],
 			[
 				{
-					json: { bulkOrderId: SEED_ORDER, stampId: 'stamp_v2_ltIyIpbNoVxnclqhEVey', status: 'available', quantity: 2, ...counts(0, 2, 0) },
+					json: {
+						bulkOrderId: SEED_ORDER,
+						stampId: 'stamp_v2_ltIyIpbNoVxnclqhEVey',
+						status: 'available',
+						quantity: 2,
+						...counts(0, 2, 0),
+					},
 					pairedItem: { item: 0 },
 				},
 				{
-					json: { bulkOrderId: SEED_ORDER, stampId: 'stamp_v2_mIaLighXQDcmgcijVceD', status: 'available', quantity: 2, ...counts(0, 2, 0) },
+					json: {
+						bulkOrderId: SEED_ORDER,
+						stampId: 'stamp_v2_mIaLighXQDcmgcijVceD',
+						status: 'available',
+						quantity: 2,
+						...counts(0, 2, 0),
+					},
 					pairedItem: { item: 0 },
 				},
 			],
@@ -76,16 +88,41 @@ describe('Surepass Stamp through the n8n engine', () => {
 		const id = 'bulk_stamp_v2_demoMixed00001';
 		const runVersion = async (parameters: Record<string, unknown>) =>
 			await runNodeOnce(
-				{ type: 'surepassStamp', typeVersion: 1.1, credentialType: 'surepassApi', name: 'Surepass Stamp', items: [{ orderId: id }, { orderId: SEED_ORDER }], parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.orderId }}', ...parameters } },
+				{
+					type: 'surepassStamp',
+					typeVersion: 1.1,
+					credentialType: 'surepassApi',
+					name: 'Surepass Stamp',
+					items: [{ orderId: id }, { orderId: SEED_ORDER }],
+					parameters: {
+						resource: 'bulkStampOrder',
+						operation: 'getSummary',
+						bulkOrderId: '={{ $json.orderId }}',
+						...parameters,
+					},
+				},
 				{ surepassApi: emulator.surepassCredential() },
 			);
 		const lean = await runVersion({});
 		expect(lean.map((branch) => branch.length)).toEqual([1, 5, 2]);
 		expect(lean[2]).toEqual([
-			{ json: { bulkOrderId: id, stampId: expect.stringMatching(/^stamp_v2_/), status: 'failed' }, pairedItem: { item: 0 } },
-			{ json: { bulkOrderId: id, stampId: expect.stringMatching(/^stamp_v2_/), status: 'failed' }, pairedItem: { item: 0 } },
+			{
+				json: { bulkOrderId: id, stampId: expect.stringMatching(/^stamp_v2_/), status: 'failed' },
+				pairedItem: { item: 0 },
+			},
+			{
+				json: { bulkOrderId: id, stampId: expect.stringMatching(/^stamp_v2_/), status: 'failed' },
+				pairedItem: { item: 0 },
+			},
 		]);
-		expect(lean[1][4]).toEqual({ json: { bulkOrderId: SEED_ORDER, stampId: 'stamp_v2_mIaLighXQDcmgcijVceD', status: 'available' }, pairedItem: { item: 1 } });
+		expect(lean[1][4]).toEqual({
+			json: {
+				bulkOrderId: SEED_ORDER,
+				stampId: 'stamp_v2_mIaLighXQDcmgcijVceD',
+				status: 'available',
+			},
+			pairedItem: { item: 1 },
+		});
 		const withTotals = await runVersion({ orderTotals: true });
 		expect(withTotals[2][0].json).toEqual({ ...lean[2][0].json, quantity: 6, ...counts(1, 3, 2) });
 		expect(withTotals[1][4].json).toEqual({ ...lean[1][4].json, quantity: 2, ...counts(0, 2, 0) });
@@ -105,23 +142,53 @@ describe('Surepass Stamp through the n8n engine', () => {
 		}
 	});
 
-	test('a mapped ID whose expression fails is that item\'s error, in its turn, whichever item it is', async () => {
+	test("a mapped ID whose expression fails is that item's error, in its turn, whichever item it is", async () => {
 		// Items' parameters are evaluated ahead of their turn; an expression that throws still ends
 		// as exactly one error item for its own input item, and the others are routed.
-		const items = Array.from({ length: 8 }, (_, i) => ({ orderId: i === 5 ? 5 : `bulk_stamp_v2_load_${i}` }));
+		const items = Array.from({ length: 8 }, (_, i) => ({
+			orderId: i === 5 ? 5 : `bulk_stamp_v2_load_${i}`,
+		}));
 		const result = await harness.run(
-			stampWorkflow(items, { bulkOrderId: "={{ $json.orderId === 5 ? $('No such node').first().json.id : $json.orderId }}", options: { retryDelayMs: 1, maxConcurrency: 2 } }, 'continueRegularOutput'),
+			stampWorkflow(
+				items,
+				{
+					bulkOrderId:
+						"={{ $json.orderId === 5 ? $('No such node').first().json.id : $json.orderId }}",
+					options: { retryDelayMs: 1, maxConcurrency: 2 },
+				},
+				'continueRegularOutput',
+			),
 			{ credentials: { surepassApi: emulator.surepassCredential() as never } },
 		);
 		const [pending, available, failed] = itemsOf(result.outputs('Surepass Stamp'));
 		expect(pending).toEqual([]);
-		expect(available.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4, 6, 7].map((item) => ({ item })));
-		expect(failed).toEqual([{ json: { error: expect.stringMatching(/Referenced node doesn't exist/) }, pairedItem: { item: 5 } }]);
+		expect(available.map((item) => item.pairedItem)).toEqual(
+			[0, 1, 2, 3, 4, 6, 7].map((item) => ({ item })),
+		);
+		expect(failed).toEqual([
+			{
+				json: { error: expect.stringMatching(/Referenced node doesn't exist/) },
+				pairedItem: { item: 5 },
+			},
+		]);
 		expect(emulator.requestsTo('surepass')).toHaveLength(7);
-		const stopped = await harness.run(stampWorkflow(items, { bulkOrderId: "={{ $json.orderId === 5 ? $('No such node').first().json.id : $json.orderId }}", options: { retryDelayMs: 1, maxConcurrency: 2 } }, 'stopWorkflow'), {
-			credentials: { surepassApi: emulator.surepassCredential() as never },
-		});
-		expect(String((stopped.error as { message?: string } | undefined)?.message)).toMatch(/Referenced node doesn't exist/);
+		const stopped = await harness.run(
+			stampWorkflow(
+				items,
+				{
+					bulkOrderId:
+						"={{ $json.orderId === 5 ? $('No such node').first().json.id : $json.orderId }}",
+					options: { retryDelayMs: 1, maxConcurrency: 2 },
+				},
+				'stopWorkflow',
+			),
+			{
+				credentials: { surepassApi: emulator.surepassCredential() as never },
+			},
+		);
+		expect(String((stopped.error as { message?: string } | undefined)?.message)).toMatch(
+			/Referenced node doesn't exist/,
+		);
 	});
 
 	test('one item per stamp across all three branches, in the vendor order', async () => {
@@ -133,7 +200,11 @@ describe('Surepass Stamp through the n8n engine', () => {
 		});
 		expect(branches).toEqual([
 			[item('stamp_v2_mixPend001', 'pending')],
-			[item('stamp_v2_mixAvail01', 'available'), item('stamp_v2_mixAvail02', 'available'), item('stamp_v2_mixAvail03', 'available')],
+			[
+				item('stamp_v2_mixAvail01', 'available'),
+				item('stamp_v2_mixAvail02', 'available'),
+				item('stamp_v2_mixAvail03', 'available'),
+			],
 			[item('stamp_v2_mixFail001', 'failed'), item('stamp_v2_mixFail002', 'failed')],
 		]);
 	});
@@ -142,7 +213,14 @@ describe('Surepass Stamp through the n8n engine', () => {
 		const id = 'bulk_stamp_v2_demoMixed00001';
 		const { branches } = await run([{ orderId: id }], { output: 'perOrder' });
 		const item = (status: string, stampIds: string[]) => ({
-			json: { bulkOrderId: id, status, count: stampIds.length, stampIds, quantity: 6, ...counts(1, 3, 2) },
+			json: {
+				bulkOrderId: id,
+				status,
+				count: stampIds.length,
+				stampIds,
+				quantity: 6,
+				...counts(1, 3, 2),
+			},
 			pairedItem: { item: 0 },
 		});
 		expect(branches).toEqual([
@@ -182,11 +260,23 @@ describe('Surepass Stamp through the n8n engine', () => {
 			{ output: 'perOrder' },
 		);
 		const summary = (item: number, bulkOrderId: string, status: string, count: number) =>
-			expect.objectContaining({ json: expect.objectContaining({ bulkOrderId, status, count }), pairedItem: { item } });
+			expect.objectContaining({
+				json: expect.objectContaining({ bulkOrderId, status, count }),
+				pairedItem: { item },
+			});
 		expect(branches).toEqual([
-			[summary(2, 'bulk_stamp_v2_demoAllPending', 'pending', 3), summary(3, 'bulk_stamp_v2_demoMixed00001', 'pending', 1)],
-			[summary(1, SEED_ORDER, 'available', 2), summary(3, 'bulk_stamp_v2_demoMixed00001', 'available', 3)],
-			[summary(0, 'bulk_stamp_v2_demoAllFailed1', 'failed', 2), summary(3, 'bulk_stamp_v2_demoMixed00001', 'failed', 2)],
+			[
+				summary(2, 'bulk_stamp_v2_demoAllPending', 'pending', 3),
+				summary(3, 'bulk_stamp_v2_demoMixed00001', 'pending', 1),
+			],
+			[
+				summary(1, SEED_ORDER, 'available', 2),
+				summary(3, 'bulk_stamp_v2_demoMixed00001', 'available', 3),
+			],
+			[
+				summary(0, 'bulk_stamp_v2_demoAllFailed1', 'failed', 2),
+				summary(3, 'bulk_stamp_v2_demoMixed00001', 'failed', 2),
+			],
 		]);
 	});
 
@@ -194,7 +284,9 @@ describe('Surepass Stamp through the n8n engine', () => {
 		// The emulator holds requests until 3 are in flight together: the limit is reached whatever
 		// the machine's speed, and the cap shows as the most in flight.
 		const gate = emulator.gather(3);
-		const ids = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? SEED_ORDER : 'bulk_stamp_v2_demoAllFailed1'));
+		const ids = Array.from({ length: 12 }, (_, i) =>
+			i % 2 === 0 ? SEED_ORDER : 'bulk_stamp_v2_demoAllFailed1',
+		);
 		const { branches } = await run(
 			ids.map((orderId) => ({ orderId })),
 			{ output: 'perOrder', options: { maxConcurrency: 3, retryDelayMs: 1 } },
@@ -202,8 +294,12 @@ describe('Surepass Stamp through the n8n engine', () => {
 		expect(gate.gathered).toBe(true);
 		expect(emulator.stats.maxInFlight).toBe(3);
 		expect(emulator.stats.requests).toBe(12);
-		expect(branches[1].map((item) => item.pairedItem)).toEqual([0, 2, 4, 6, 8, 10].map((item) => ({ item })));
-		expect(branches[2].map((item) => item.pairedItem)).toEqual([1, 3, 5, 7, 9, 11].map((item) => ({ item })));
+		expect(branches[1].map((item) => item.pairedItem)).toEqual(
+			[0, 2, 4, 6, 8, 10].map((item) => ({ item })),
+		);
+		expect(branches[2].map((item) => item.pairedItem)).toEqual(
+			[1, 3, 5, 7, 9, 11].map((item) => ({ item })),
+		);
 	});
 
 	test('the default concurrency is 5', async () => {
@@ -215,13 +311,24 @@ describe('Surepass Stamp through the n8n engine', () => {
 
 	test('drift: counts as strings, a missing branch, a count that disagrees with its list', async () => {
 		const { branches } = await run(
-			[{ orderId: 'bulk_stamp_v2_driftStrings1' }, { orderId: 'bulk_stamp_v2_driftNoFailed' }, { orderId: 'bulk_stamp_v2_driftCount001' }],
+			[
+				{ orderId: 'bulk_stamp_v2_driftStrings1' },
+				{ orderId: 'bulk_stamp_v2_driftNoFailed' },
+				{ orderId: 'bulk_stamp_v2_driftCount001' },
+			],
 			{ output: 'perOrder' },
 		);
 		expect(branches).toEqual([
 			[
 				{
-					json: { bulkOrderId: 'bulk_stamp_v2_driftStrings1', status: 'pending', count: 1, stampIds: ['stamp_v2_strPend001'], quantity: 3, ...counts(1, 2, 0) },
+					json: {
+						bulkOrderId: 'bulk_stamp_v2_driftStrings1',
+						status: 'pending',
+						count: 1,
+						stampIds: ['stamp_v2_strPend001'],
+						quantity: 3,
+						...counts(1, 2, 0),
+					},
 					pairedItem: { item: 0 },
 				},
 				{
@@ -240,11 +347,25 @@ describe('Surepass Stamp through the n8n engine', () => {
 			],
 			[
 				{
-					json: { bulkOrderId: 'bulk_stamp_v2_driftStrings1', status: 'available', count: 2, stampIds: ['stamp_v2_strAvail01', 'stamp_v2_strAvail02'], quantity: 3, ...counts(1, 2, 0) },
+					json: {
+						bulkOrderId: 'bulk_stamp_v2_driftStrings1',
+						status: 'available',
+						count: 2,
+						stampIds: ['stamp_v2_strAvail01', 'stamp_v2_strAvail02'],
+						quantity: 3,
+						...counts(1, 2, 0),
+					},
 					pairedItem: { item: 0 },
 				},
 				{
-					json: { bulkOrderId: 'bulk_stamp_v2_driftNoFailed', status: 'available', count: 1, stampIds: ['stamp_v2_nfAvail001'], quantity: 1, ...counts(0, 1, 0) },
+					json: {
+						bulkOrderId: 'bulk_stamp_v2_driftNoFailed',
+						status: 'available',
+						count: 1,
+						stampIds: ['stamp_v2_nfAvail001'],
+						quantity: 1,
+						...counts(0, 1, 0),
+					},
 					pairedItem: { item: 1 },
 				},
 				{

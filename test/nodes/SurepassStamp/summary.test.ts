@@ -31,7 +31,11 @@ describe('parseStampOrderSummary with the seed payloads', () => {
 			quantity: 2,
 			branches: [
 				{ status: 'pending', stampIds: [], reportedCount: 0 },
-				{ status: 'available', stampIds: ['stamp_v2_ltIyIpbNoVxnclqhEVey', 'stamp_v2_mIaLighXQDcmgcijVceD'], reportedCount: 2 },
+				{
+					status: 'available',
+					stampIds: ['stamp_v2_ltIyIpbNoVxnclqhEVey', 'stamp_v2_mIaLighXQDcmgcijVceD'],
+					reportedCount: 2,
+				},
 				{ status: 'failed', stampIds: [], reportedCount: 0 },
 			],
 			unlistedCount: 0,
@@ -56,7 +60,11 @@ describe('parseStampOrderSummary tolerance', () => {
 		const summary = parsed({
 			...base,
 			quantity: ' 2 ',
-			summary: { pending: { count: '1', stamps: ['stamp_v2_a'] }, available: { count: '1', stamps: ['stamp_v2_b'] }, failed: { count: '0', stamps: [] } },
+			summary: {
+				pending: { count: '1', stamps: ['stamp_v2_a'] },
+				available: { count: '1', stamps: ['stamp_v2_b'] },
+				failed: { count: '0', stamps: [] },
+			},
 		});
 		expect(summary.quantity).toBe(2);
 		expect(summary.branches.map((b) => b.reportedCount)).toEqual([1, 1, 0]);
@@ -64,30 +72,57 @@ describe('parseStampOrderSummary tolerance', () => {
 	});
 
 	test('a missing branch, null stamps and a missing count are empty, not errors', () => {
-		const summary = parsed({ ...base, summary: { available: { stamps: ['stamp_v2_a', 'stamp_v2_b'] }, failed: { count: 0, stamps: null } } });
+		const summary = parsed({
+			...base,
+			summary: {
+				available: { stamps: ['stamp_v2_a', 'stamp_v2_b'] },
+				failed: { count: 0, stamps: null },
+			},
+		});
 		expect(summary.branches.map((b) => b.stampIds)).toEqual([[], ['stamp_v2_a', 'stamp_v2_b'], []]);
 		expect(summary.warnings).toEqual([]);
 	});
 
 	test('a count that disagrees with its list: the list wins and the summary says so', () => {
-		const summary = parsed({ ...base, summary: { available: { count: 5, stamps: ['stamp_v2_a', 'stamp_v2_b'] } } });
+		const summary = parsed({
+			...base,
+			summary: { available: { count: 5, stamps: ['stamp_v2_a', 'stamp_v2_b'] } },
+		});
 		expect(summary.branches[1].stampIds).toHaveLength(2);
-		expect(summary.warnings).toEqual(['Surepass counts 5 available stamp(s) but lists 2; the list is used']);
+		expect(summary.warnings).toEqual([
+			'Surepass counts 5 available stamp(s) but lists 2; the list is used',
+		]);
 	});
 
 	test('a count that is not a number is noted and the list counted', () => {
-		const summary = parsed({ ...base, summary: { available: { count: 'two', stamps: ['stamp_v2_a', 'stamp_v2_b'] } } });
-		expect(summary.warnings).toEqual(['"summary.available.count" is not a whole number ("two"); the list was counted instead']);
+		const summary = parsed({
+			...base,
+			summary: { available: { count: 'two', stamps: ['stamp_v2_a', 'stamp_v2_b'] } },
+		});
+		expect(summary.warnings).toEqual([
+			'"summary.available.count" is not a whole number ("two"); the list was counted instead',
+		]);
 	});
 
 	test('a missing quantity is the number listed, with a warning', () => {
-		const summary = parsed({ client_id: SEED_ID, summary: { failed: { count: 1, stamps: ['stamp_v2_a'] } } });
+		const summary = parsed({
+			client_id: SEED_ID,
+			summary: { failed: { count: 1, stamps: ['stamp_v2_a'] } },
+		});
 		expect(summary.quantity).toBe(1);
-		expect(summary.warnings).toEqual(['"quantity" is missing: it is taken as the number of stamps listed']);
+		expect(summary.warnings).toEqual([
+			'"quantity" is missing: it is taken as the number of stamps listed',
+		]);
 	});
 
 	test('the same stamp in two branches is kept in both and flagged', () => {
-		const summary = parsed({ ...base, summary: { pending: { count: 1, stamps: ['stamp_v2_a'] }, available: { count: 1, stamps: ['stamp_v2_a'] } } });
+		const summary = parsed({
+			...base,
+			summary: {
+				pending: { count: 1, stamps: ['stamp_v2_a'] },
+				available: { count: 1, stamps: ['stamp_v2_a'] },
+			},
+		});
 		expect(summary.branches.map((b) => b.stampIds)).toEqual([['stamp_v2_a'], ['stamp_v2_a'], []]);
 		expect(summary.warnings).toEqual(['Stamp stamp_v2_a is listed as both pending and available']);
 	});
@@ -96,10 +131,19 @@ describe('parseStampOrderSummary tolerance', () => {
 		[null, '"data" is null, expected the order summary object'],
 		[[1], '"data" is a JSON array, expected the order summary object'],
 		[{ client_id: SEED_ID }, 'the response has no "summary", so the stamps cannot be routed'],
-		[{ summary: 'x' }, '"summary" is a JSON string, expected an object with pending, available and failed'],
+		[
+			{ summary: 'x' },
+			'"summary" is a JSON string, expected an object with pending, available and failed',
+		],
 		[{ summary: { pending: [] } }, '"summary.pending" is a JSON array, expected an object'],
-		[{ summary: { failed: { stamps: 'stamp_v2_a' } } }, '"summary.failed.stamps" is a JSON string, expected a list of stamp IDs'],
-		[{ summary: { failed: { stamps: ['stamp_v2_a', 7] } } }, '"summary.failed.stamps[1]" is a JSON number, expected a stamp ID'],
+		[
+			{ summary: { failed: { stamps: 'stamp_v2_a' } } },
+			'"summary.failed.stamps" is a JSON string, expected a list of stamp IDs',
+		],
+		[
+			{ summary: { failed: { stamps: ['stamp_v2_a', 7] } } },
+			'"summary.failed.stamps[1]" is a JSON number, expected a stamp ID',
+		],
 	])('unreadable: %j', (data, problem) => {
 		expect(parseStampOrderSummary(data, SEED_ID)).toEqual({ ok: false, problem });
 	});
@@ -110,8 +154,24 @@ describe('routeSummary', () => {
 		expect(routeSummary(parsed(seedSample.data), { mode: 'perStamp', orderTotals: true })).toEqual([
 			[],
 			[
-				{ bulkOrderId: SEED_ID, stampId: 'stamp_v2_ltIyIpbNoVxnclqhEVey', status: 'available', quantity: 2, pendingCount: 0, availableCount: 2, failedCount: 0 },
-				{ bulkOrderId: SEED_ID, stampId: 'stamp_v2_mIaLighXQDcmgcijVceD', status: 'available', quantity: 2, pendingCount: 0, availableCount: 2, failedCount: 0 },
+				{
+					bulkOrderId: SEED_ID,
+					stampId: 'stamp_v2_ltIyIpbNoVxnclqhEVey',
+					status: 'available',
+					quantity: 2,
+					pendingCount: 0,
+					availableCount: 2,
+					failedCount: 0,
+				},
+				{
+					bulkOrderId: SEED_ID,
+					stampId: 'stamp_v2_mIaLighXQDcmgcijVceD',
+					status: 'available',
+					quantity: 2,
+					pendingCount: 0,
+					availableCount: 2,
+					failedCount: 0,
+				},
 			],
 			[],
 		]);
@@ -130,26 +190,35 @@ describe('routeSummary', () => {
 	});
 
 	test('per order: one item for each non-empty branch, with the totals whatever orderTotals says', () => {
-		expect(routeSummary(parsed(seedSample.data), { mode: 'perOrder', orderTotals: false })).toEqual([
-			[],
+		expect(routeSummary(parsed(seedSample.data), { mode: 'perOrder', orderTotals: false })).toEqual(
 			[
-				{
-					bulkOrderId: SEED_ID,
-					status: 'available',
-					count: 2,
-					stampIds: ['stamp_v2_ltIyIpbNoVxnclqhEVey', 'stamp_v2_mIaLighXQDcmgcijVceD'],
-					quantity: 2,
-					pendingCount: 0,
-					availableCount: 2,
-					failedCount: 0,
-				},
+				[],
+				[
+					{
+						bulkOrderId: SEED_ID,
+						status: 'available',
+						count: 2,
+						stampIds: ['stamp_v2_ltIyIpbNoVxnclqhEVey', 'stamp_v2_mIaLighXQDcmgcijVceD'],
+						quantity: 2,
+						pendingCount: 0,
+						availableCount: 2,
+						failedCount: 0,
+					},
+				],
+				[],
 			],
-			[],
-		]);
+		);
 	});
 
 	test('stamps counted in quantity but not listed become one Pending item', () => {
-		const outputs = routeSummary(parsed({ client_id: SEED_ID, quantity: 3, summary: { available: { count: 1, stamps: ['stamp_v2_a'] } } }), { mode: 'perStamp', orderTotals: false });
+		const outputs = routeSummary(
+			parsed({
+				client_id: SEED_ID,
+				quantity: 3,
+				summary: { available: { count: 1, stamps: ['stamp_v2_a'] } },
+			}),
+			{ mode: 'perStamp', orderTotals: false },
+		);
 		expect(outputs[0]).toEqual([
 			{
 				bulkOrderId: SEED_ID,
@@ -179,18 +248,31 @@ describe('interpretSummary', () => {
 	const base = 'https://kyc-api.surepass.app';
 	test('the seed sample envelope', () => {
 		const outcome = interpretSummary(response(200, seedSample), SEED_ID, base);
-		expect(outcome.ok && outcome.summary.branches[1].stampIds).toEqual(['stamp_v2_ltIyIpbNoVxnclqhEVey', 'stamp_v2_mIaLighXQDcmgcijVceD']);
+		expect(outcome.ok && outcome.summary.branches[1].stampIds).toEqual([
+			'stamp_v2_ltIyIpbNoVxnclqhEVey',
+			'stamp_v2_mIaLighXQDcmgcijVceD',
+		]);
 	});
 
 	test('the seed 401 body', () => {
-		const outcome = interpretSummary(response(401, { status_code: 401, success: false, message: 'Unauthorized. Invalid or missing authentication token.', message_code: 'unauthorized' }), SEED_ID, base);
+		const outcome = interpretSummary(
+			response(401, {
+				status_code: 401,
+				success: false,
+				message: 'Unauthorized. Invalid or missing authentication token.',
+				message_code: 'unauthorized',
+			}),
+			SEED_ID,
+			base,
+		);
 		expect(outcome).toEqual({
 			ok: false,
 			failure: {
 				httpCode: 401,
 				vendorCode: 'unauthorized',
 				vendorMessage: 'Unauthorized. Invalid or missing authentication token.',
-				message: 'Surepass rejected the token (HTTP 401: Unauthorized. Invalid or missing authentication token.)',
+				message:
+					'Surepass rejected the token (HTTP 401: Unauthorized. Invalid or missing authentication token.)',
 				description: expect.stringContaining('a sandbox token does not work against production'),
 			},
 		});
@@ -198,8 +280,14 @@ describe('interpretSummary', () => {
 
 	test.each([
 		['[]', 'Unexpected response from Surepass: the body is a JSON array, expected a JSON object'],
-		['"ok"', 'Unexpected response from Surepass: the body is a JSON string, expected a JSON object'],
-		['{"success": true, "data": null}', 'Unexpected response from Surepass: "data" is null, so there is no order summary'],
+		[
+			'"ok"',
+			'Unexpected response from Surepass: the body is a JSON string, expected a JSON object',
+		],
+		[
+			'{"success": true, "data": null}',
+			'Unexpected response from Surepass: "data" is null, so there is no order summary',
+		],
 	])('200 with %s', (body, message) => {
 		const outcome = interpretSummary(response(200, body), SEED_ID, base);
 		expect(outcome.ok ? undefined : outcome.failure.message).toBe(message);
@@ -207,19 +295,36 @@ describe('interpretSummary', () => {
 
 	test('a redirect is reported, not followed', () => {
 		const outcome = interpretSummary(
-			{ kind: 'response', status: 302, headers: { location: 'https://elsewhere.example/' }, body: '', attempts: 1 },
+			{
+				kind: 'response',
+				status: 302,
+				headers: { location: 'https://elsewhere.example/' },
+				body: '',
+				attempts: 1,
+			},
 			SEED_ID,
 			base,
 		);
-		expect(outcome.ok ? undefined : outcome.failure.message).toBe('Surepass answered with a redirect (HTTP 302), which is not followed');
+		expect(outcome.ok ? undefined : outcome.failure.message).toBe(
+			'Surepass answered with a redirect (HTTP 302), which is not followed',
+		);
 	});
 
 	test('network failures name the host and the attempts', () => {
 		const outcome = interpretSummary(
-			{ kind: 'network', reason: 'connection', code: 'ECONNREFUSED', detail: 'connect ECONNREFUSED', attempts: 4, stage: 'request' },
+			{
+				kind: 'network',
+				reason: 'connection',
+				code: 'ECONNREFUSED',
+				detail: 'connect ECONNREFUSED',
+				attempts: 4,
+				stage: 'request',
+			},
 			SEED_ID,
 			base,
 		);
-		expect(outcome.ok ? undefined : outcome.failure.message).toBe('Could not reach Surepass at kyc-api.surepass.app (4 attempts)');
+		expect(outcome.ok ? undefined : outcome.failure.message).toBe(
+			'Could not reach Surepass at kyc-api.surepass.app (4 attempts)',
+		);
 	});
 });

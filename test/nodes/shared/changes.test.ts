@@ -12,13 +12,27 @@ const emulator = useEmulator();
 
 type Mode = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 
-function stamps(ids: string[], parameters: Record<string, unknown> = {}, options: Record<string, unknown> = {}, onError: Mode = 'stopWorkflow', workflowId?: string | null) {
+function stamps(
+	ids: string[],
+	parameters: Record<string, unknown> = {},
+	options: Record<string, unknown> = {},
+	onError: Mode = 'stopWorkflow',
+	workflowId?: string | null,
+) {
 	return harness.run(
 		singleNodeWorkflow({
 			type: 'surepassStamp',
 			credentialType: 'surepassApi',
 			name: 'Node',
-			parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.id }}', output: 'perStamp', onlyChanges: true, ...parameters, options: { retryDelayMs: 1, maxRetries: 0, ...options } },
+			parameters: {
+				resource: 'bulkStampOrder',
+				operation: 'getSummary',
+				bulkOrderId: '={{ $json.id }}',
+				output: 'perStamp',
+				onlyChanges: true,
+				...parameters,
+				options: { retryDelayMs: 1, maxRetries: 0, ...options },
+			},
 			items: ids.map((id) => ({ id })),
 			onError,
 		}),
@@ -33,7 +47,15 @@ function tokens(refs: string[], parameters: Record<string, unknown> = {}) {
 			credentialType: 'interswitchPaycodeApi',
 			name: 'Node',
 			typeVersion: 1.1,
-			parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: '={{ $json.ref }}', output: 'perToken', onlyChanges: true, ...parameters, options: { retryDelayMs: 1 } },
+			parameters: {
+				resource: 'bulkTokenBatch',
+				operation: 'getStatus',
+				referenceId: '={{ $json.ref }}',
+				output: 'perToken',
+				onlyChanges: true,
+				...parameters,
+				options: { retryDelayMs: 1 },
+			},
 			items: refs.map((ref) => ({ ref })),
 		}),
 		{ credentials: { interswitchPaycodeApi: emulator.interswitchCredential() as never } },
@@ -41,11 +63,20 @@ function tokens(refs: string[], parameters: Record<string, unknown> = {}) {
 }
 
 /** Per branch, what each routed item is: a stamp ID, a token's beneficiary, or a note. */
-function routed(outputs: INodeExecutionData[][], describe: (json: Record<string, unknown>) => string) {
-	return outputs.map((items) => items.map((item) => describe(item.json as Record<string, unknown>)));
+function routed(
+	outputs: INodeExecutionData[][],
+	describe: (json: Record<string, unknown>) => string,
+) {
+	return outputs.map((items) =>
+		items.map((item) => describe(item.json as Record<string, unknown>)),
+	);
 }
-const stampOf = (json: Record<string, unknown>) => String(json.stampId ?? json.error ?? `unlisted ${String(json.unlistedCount)}`);
-const tokenOf = (json: Record<string, unknown>) => (json.status === 'pending' ? `pending ${String(json.outstandingCount)}` : `${String(json.beneficiaryNumber)} ${String(json.amountKobo)}`);
+const stampOf = (json: Record<string, unknown>) =>
+	String(json.stampId ?? json.error ?? `unlisted ${String(json.unlistedCount)}`);
+const tokenOf = (json: Record<string, unknown>) =>
+	json.status === 'pending'
+		? `pending ${String(json.outstandingCount)}`
+		: `${String(json.beneficiaryNumber)} ${String(json.amountKobo)}`;
 
 const PROGRESS = 'bulk_stamp_v2_progress_2_chg';
 const stamp = (n: number) => `stamp_v2_progress_2_chg_${n}`;
@@ -55,11 +86,18 @@ describe('Surepass Stamp: Only Changes Since Last Run', () => {
 		const first = await stamps([PROGRESS, 'bulk_stamp_v2_demoAllFailed1']);
 		const failed = first.outputs('Node')[2].map((item) => String(item.json.stampId));
 		expect(failed).toHaveLength(2);
-		expect(routed(first.outputs('Node'), stampOf)).toEqual([[stamp(3), stamp(4)], [stamp(1), stamp(2)], failed]);
+		expect(routed(first.outputs('Node'), stampOf)).toEqual([
+			[stamp(3), stamp(4)],
+			[stamp(1), stamp(2)],
+			failed,
+		]);
 		// The order completes: stamps 3 and 4 move from Pending to Available, and only they are routed.
 		const second = await stamps([PROGRESS, 'bulk_stamp_v2_demoAllFailed1']);
 		expect(routed(second.outputs('Node'), stampOf)).toEqual([[], [stamp(3), stamp(4)], []]);
-		expect(second.outputs('Node')[1].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }]);
+		expect(second.outputs('Node')[1].map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 0 },
+		]);
 		const third = await stamps([PROGRESS, 'bulk_stamp_v2_demoAllFailed1']);
 		expect(routed(third.outputs('Node'), stampOf)).toEqual([[], [], []]);
 		expect(emulator.requestsTo('surepass')).toHaveLength(6);
@@ -71,14 +109,25 @@ describe('Surepass Stamp: Only Changes Since Last Run', () => {
 		const [pending, available, failed] = second.outputs('Node');
 		expect([pending, failed]).toEqual([[], []]);
 		expect(available.map((item) => item.json)).toEqual([
-			expect.objectContaining({ bulkOrderId: PROGRESS, status: 'available', count: 2, stampIds: [stamp(3), stamp(4)], availableCount: 4, pendingCount: 0 }),
+			expect.objectContaining({
+				bulkOrderId: PROGRESS,
+				status: 'available',
+				count: 2,
+				stampIds: [stamp(3), stamp(4)],
+				availableCount: 4,
+				pendingCount: 0,
+			}),
 		]);
 	});
 
 	test('a request that fails records nothing: the next run sees everything as new', async () => {
 		emulator.addFault({ route: 'surepass', status: 500, body: '', times: 1 });
 		const failing = await stamps(['bulk_stamp_v2_demoAllFailed1'], {}, {}, 'continueRegularOutput');
-		expect(routed(failing.outputs('Node'), stampOf)).toEqual([[], [], ['Surepass had a server error (HTTP 500, 1 attempt)']]);
+		expect(routed(failing.outputs('Node'), stampOf)).toEqual([
+			[],
+			[],
+			['Surepass had a server error (HTTP 500, 1 attempt)'],
+		]);
 		const next = await stamps(['bulk_stamp_v2_demoAllFailed1']);
 		expect(next.outputs('Node')[2]).toHaveLength(2);
 	});
@@ -92,9 +141,21 @@ describe('Surepass Stamp: Only Changes Since Last Run', () => {
 	});
 
 	test('with Wait for Completion: routed after the wait, only what is new', async () => {
-		const waited = await stamps(['bulk_stamp_v2_progress_2_wait'], { waitForCompletion: true, pollIntervalSeconds: 0.02, maxWaitSeconds: 30 });
-		expect(routed(waited.outputs('Node'), stampOf)).toEqual([[], [1, 2, 3, 4].map((n) => `stamp_v2_progress_2_wait_${n}`), []]);
-		const again = await stamps(['bulk_stamp_v2_progress_2_wait'], { waitForCompletion: true, pollIntervalSeconds: 0.02, maxWaitSeconds: 30 });
+		const waited = await stamps(['bulk_stamp_v2_progress_2_wait'], {
+			waitForCompletion: true,
+			pollIntervalSeconds: 0.02,
+			maxWaitSeconds: 30,
+		});
+		expect(routed(waited.outputs('Node'), stampOf)).toEqual([
+			[],
+			[1, 2, 3, 4].map((n) => `stamp_v2_progress_2_wait_${n}`),
+			[],
+		]);
+		const again = await stamps(['bulk_stamp_v2_progress_2_wait'], {
+			waitForCompletion: true,
+			pollIntervalSeconds: 0.02,
+			maxWaitSeconds: 30,
+		});
 		expect(routed(again.outputs('Node'), stampOf)).toEqual([[], [], []]);
 	});
 
@@ -136,16 +197,33 @@ describe('Interswitch Paycode: Only Changes Since Last Run', () => {
 	});
 
 	test('a beneficiary with two tokens of the same amount in one batch gets both, once', async () => {
-		const twin = { surcharge: '', amount: '500000', beneficiaryNumber: '08030000001', oneTimePin: '1111' };
-		const body = { summary: { batchReference: 'TWINS' }, successful: [twin, { ...twin, oneTimePin: '2222' }], failed: [] };
+		const twin = {
+			surcharge: '',
+			amount: '500000',
+			beneficiaryNumber: '08030000001',
+			oneTimePin: '1111',
+		};
+		const body = {
+			summary: { batchReference: 'TWINS' },
+			successful: [twin, { ...twin, oneTimePin: '2222' }],
+			failed: [],
+		};
 		emulator.addFault({ route: 'interswitch', status: 200, body });
 		const first = await tokens(['TWINS']);
-		expect(routed(first.outputs('Node'), tokenOf)).toEqual([[], ['08030000001 500000', '08030000001 500000'], []]);
+		expect(routed(first.outputs('Node'), tokenOf)).toEqual([
+			[],
+			['08030000001 500000', '08030000001 500000'],
+			[],
+		]);
 		const second = await tokens(['TWINS']);
 		expect(routed(second.outputs('Node'), tokenOf)).toEqual([[], [], []]);
 		// A third token for the same beneficiary and amount is new.
 		emulator.clearFaults();
-		emulator.addFault({ route: 'interswitch', status: 200, body: { ...body, successful: [...body.successful, { ...twin, oneTimePin: '3333' }] } });
+		emulator.addFault({
+			route: 'interswitch',
+			status: 200,
+			body: { ...body, successful: [...body.successful, { ...twin, oneTimePin: '3333' }] },
+		});
 		const third = await tokens(['TWINS']);
 		expect(routed(third.outputs('Node'), tokenOf)).toEqual([[], ['08030000001 500000'], []]);
 	});
@@ -154,6 +232,12 @@ describe('Interswitch Paycode: Only Changes Since Last Run', () => {
 		await tokens(['PROGRESS-2-pb'], { expectedTokenCount: 4, output: 'perBatch' });
 		const second = await tokens(['PROGRESS-2-pb'], { expectedTokenCount: 4, output: 'perBatch' });
 		const successful = second.outputs('Node')[1].map((item) => item.json);
-		expect(successful).toEqual([expect.objectContaining({ count: 1, totalAmountKobo: 200_000, summary: expect.objectContaining({ numberOfSuccessful: 3, numberOfFailed: 1 }) })]);
+		expect(successful).toEqual([
+			expect.objectContaining({
+				count: 1,
+				totalAmountKobo: 200_000,
+				summary: expect.objectContaining({ numberOfSuccessful: 3, numberOfFailed: 1 }),
+			}),
+		]);
 	});
 });

@@ -10,7 +10,15 @@ function stampRun(orderId: string, wait: Record<string, unknown>, abortSignal?: 
 			type: 'surepassStamp',
 			credentialType: 'surepassApi',
 			name: 'Node',
-			parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: orderId, output: 'perOrder', waitForCompletion: true, ...wait, options: { retryDelayMs: 1 } },
+			parameters: {
+				resource: 'bulkStampOrder',
+				operation: 'getSummary',
+				bulkOrderId: orderId,
+				output: 'perOrder',
+				waitForCompletion: true,
+				...wait,
+				options: { retryDelayMs: 1 },
+			},
 			items: [{}],
 		}),
 		{ credentials: { surepassApi: emulator.surepassCredential() as never }, abortSignal },
@@ -23,7 +31,14 @@ function paycodeRun(referenceId: string, parameters: Record<string, unknown>) {
 			type: 'interswitchPaycode',
 			credentialType: 'interswitchPaycodeApi',
 			name: 'Node',
-			parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId, output: 'perBatch', waitForCompletion: true, ...parameters },
+			parameters: {
+				resource: 'bulkTokenBatch',
+				operation: 'getStatus',
+				referenceId,
+				output: 'perBatch',
+				waitForCompletion: true,
+				...parameters,
+			},
 			items: [{}],
 			onError: 'continueRegularOutput',
 		}),
@@ -33,7 +48,10 @@ function paycodeRun(referenceId: string, parameters: Record<string, unknown>) {
 
 describe('Surepass Stamp: Wait for Completion', () => {
 	test('polls until nothing is pending, then routes: exactly as many requests as it took', async () => {
-		const result = await stampRun('bulk_stamp_v2_progress_3_a', { pollIntervalSeconds: 0.02, maxWaitSeconds: 30 });
+		const result = await stampRun('bulk_stamp_v2_progress_3_a', {
+			pollIntervalSeconds: 0.02,
+			maxWaitSeconds: 30,
+		});
 		const branches = itemsOf(result.outputs('Node'));
 		expect(branches[0]).toEqual([]);
 		expect(branches[1]).toEqual([
@@ -55,7 +73,10 @@ describe('Surepass Stamp: Wait for Completion', () => {
 	});
 
 	test('at Max Wait it routes what it has; pending items say the wait timed out; requests bounded', async () => {
-		const result = await stampRun('bulk_stamp_v2_progress_999_b', { pollIntervalSeconds: 0.02, maxWaitSeconds: 0.1 });
+		const result = await stampRun('bulk_stamp_v2_progress_999_b', {
+			pollIntervalSeconds: 0.02,
+			maxWaitSeconds: 0.1,
+		});
 		const branches = itemsOf(result.outputs('Node'));
 		expect(branches[0]).toEqual([
 			{
@@ -84,19 +105,27 @@ describe('Surepass Stamp: Wait for Completion', () => {
 		// Each wait is 10 minutes: only the cancel can end the run within the minute allowed below.
 		const controller = new AbortController();
 		const started = Date.now();
-		const running = stampRun('bulk_stamp_v2_progress_999_d', { pollIntervalSeconds: 600, maxWaitSeconds: 6000 }, controller.signal);
-		while (emulator.requestsTo('surepass').length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+		const running = stampRun(
+			'bulk_stamp_v2_progress_999_d',
+			{ pollIntervalSeconds: 600, maxWaitSeconds: 6000 },
+			controller.signal,
+		);
+		while (emulator.requestsTo('surepass').length === 0)
+			await new Promise((resolve) => setTimeout(resolve, 20));
 		controller.abort();
 		await running;
 		expect(Date.now() - started).toBeLessThan(60_000);
 		expect(emulator.requestsTo('surepass')).toHaveLength(1);
 	});
-
 });
 
 describe('Interswitch Paycode: Wait for Completion', () => {
 	test('polls until successful + failed reaches the expected count', async () => {
-		const result = await paycodeRun('PROGRESS-2-a', { expectedTokenCount: 4, pollIntervalSeconds: 0.02, maxWaitSeconds: 30 });
+		const result = await paycodeRun('PROGRESS-2-a', {
+			expectedTokenCount: 4,
+			pollIntervalSeconds: 0.02,
+			maxWaitSeconds: 30,
+		});
 		const branches = itemsOf(result.outputs('Node'));
 		expect(branches[0]).toEqual([]);
 		expect(branches[1].map((item) => item.json.count)).toEqual([3]);
@@ -106,7 +135,11 @@ describe('Interswitch Paycode: Wait for Completion', () => {
 	});
 
 	test('at Max Wait the Pending item says the wait timed out', async () => {
-		const result = await paycodeRun('PROGRESS-999-b', { expectedTokenCount: 4, pollIntervalSeconds: 0.02, maxWaitSeconds: 0.06 });
+		const result = await paycodeRun('PROGRESS-999-b', {
+			expectedTokenCount: 4,
+			pollIntervalSeconds: 0.02,
+			maxWaitSeconds: 0.06,
+		});
 		const pending = itemsOf(result.outputs('Node'))[0];
 		expect(pending).toEqual([
 			{
@@ -125,8 +158,17 @@ describe('Interswitch Paycode: Wait for Completion', () => {
 	});
 
 	test('"no record of batch" as pending keeps waiting; the result stays Pending', async () => {
-		const result = await paycodeRun('NOT-YET', { expectedTokenCount: 4, pollIntervalSeconds: 0.02, maxWaitSeconds: 0.04, options: { noRecordAsPending: true } });
-		expect(itemsOf(result.outputs('Node'))[0][0].json).toMatchObject({ status: 'pending', waitTimedOut: true, generatedCount: 0 });
+		const result = await paycodeRun('NOT-YET', {
+			expectedTokenCount: 4,
+			pollIntervalSeconds: 0.02,
+			maxWaitSeconds: 0.04,
+			options: { noRecordAsPending: true },
+		});
+		expect(itemsOf(result.outputs('Node'))[0][0].json).toMatchObject({
+			status: 'pending',
+			waitTimedOut: true,
+			generatedCount: 0,
+		});
 		expect(emulator.requestsTo('interswitch')).toHaveLength(3);
 		expect(emulator.requestsTo('passport')).toHaveLength(1);
 	});

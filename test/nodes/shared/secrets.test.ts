@@ -27,16 +27,30 @@ function serialise(value: unknown): string {
 async function everythingFrom(run: Promise<{ run: unknown; error: unknown }>) {
 	const logStart = harness.logger.lines.length;
 	const result = await run;
-	return serialise({ run: result.run, error: result.error }) + harness.logger.lines.slice(logStart).join('\n');
+	return (
+		serialise({ run: result.run, error: result.error }) +
+		harness.logger.lines.slice(logStart).join('\n')
+	);
 }
 
-function paycode(items: Array<Record<string, unknown>>, parameters: Record<string, unknown>, onError: 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow', credential: Record<string, unknown>) {
+function paycode(
+	items: Array<Record<string, unknown>>,
+	parameters: Record<string, unknown>,
+	onError: 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow',
+	credential: Record<string, unknown>,
+) {
 	return harness.run(
 		singleNodeWorkflow({
 			type: 'interswitchPaycode',
 			credentialType: 'interswitchPaycodeApi',
 			name: 'Interswitch Paycode',
-			parameters: { resource: 'bulkTokenBatch', operation: 'getStatus', referenceId: '={{ $json.referenceId }}', options: { retryDelayMs: 1, maxRetries: 1 }, ...parameters },
+			parameters: {
+				resource: 'bulkTokenBatch',
+				operation: 'getStatus',
+				referenceId: '={{ $json.referenceId }}',
+				options: { retryDelayMs: 1, maxRetries: 1 },
+				...parameters,
+			},
 			items,
 			onError,
 		}),
@@ -44,13 +58,22 @@ function paycode(items: Array<Record<string, unknown>>, parameters: Record<strin
 	);
 }
 
-function stamp(items: Array<Record<string, unknown>>, onError: 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow', credential: Record<string, unknown>) {
+function stamp(
+	items: Array<Record<string, unknown>>,
+	onError: 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow',
+	credential: Record<string, unknown>,
+) {
 	return harness.run(
 		singleNodeWorkflow({
 			type: 'surepassStamp',
 			credentialType: 'surepassApi',
 			name: 'Surepass Stamp',
-			parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: '={{ $json.orderId }}', options: { retryDelayMs: 1, maxRetries: 1 } },
+			parameters: {
+				resource: 'bulkStampOrder',
+				operation: 'getSummary',
+				bulkOrderId: '={{ $json.orderId }}',
+				options: { retryDelayMs: 1, maxRetries: 1 },
+			},
 			items,
 			onError,
 		}),
@@ -63,31 +86,60 @@ const modes = ['continueRegularOutput', 'continueErrorOutput', 'stopWorkflow'] a
 describe.each(modes)('no secret anywhere (%s)', (onError) => {
 	test('Interswitch: secrets and masked or omitted PINs', async () => {
 		const credential = emulator.interswitchCredential();
-		const items = [{ referenceId: '123456' }, { referenceId: 'UNKNOWN-REF' }, { referenceId: 'BATCH-WITH-FAILURES' }, { referenceId: '' }];
+		const items = [
+			{ referenceId: '123456' },
+			{ referenceId: 'UNKNOWN-REF' },
+			{ referenceId: 'BATCH-WITH-FAILURES' },
+			{ referenceId: '' },
+		];
 		let text = '';
 		for (const oneTimePins of ['mask', 'omit']) {
 			text += await everythingFrom(paycode(items, { oneTimePins }, onError, credential));
 		}
-		emulator.addFault({ route: 'interswitch', status: 500, body: { error: { code: '500', message: `echo ${credential.clientSecret}` } } });
+		emulator.addFault({
+			route: 'interswitch',
+			status: 500,
+			body: { error: { code: '500', message: `echo ${credential.clientSecret}` } },
+		});
 		text += await everythingFrom(paycode(items, { oneTimePins: 'mask' }, onError, credential));
 		emulator.clearFaults();
-		text += await everythingFrom(paycode(items, { oneTimePins: 'omit' }, onError, { ...credential, clientSecret: 'a-wrong-secret-value' }));
+		text += await everythingFrom(
+			paycode(items, { oneTimePins: 'omit' }, onError, {
+				...credential,
+				clientSecret: 'a-wrong-secret-value',
+			}),
+		);
 		expect(text.length).toBeGreaterThan(1000);
 		const issued = [...emulator.interswitch.tokens.keys()];
 		expect(issued.length).toBeGreaterThan(0);
-		for (const secret of [String(credential.clientSecret), 'a-wrong-secret-value', ...issued]) expect(text).not.toContain(secret);
+		for (const secret of [String(credential.clientSecret), 'a-wrong-secret-value', ...issued])
+			expect(text).not.toContain(secret);
 		for (const pin of SEED_PINS) expect(text).not.toContain(`"${pin}"`);
 	});
 
 	test('Surepass: the token, also when a server echoes it', async () => {
 		const credential = emulator.surepassCredential();
-		const items = [{ orderId: 'bulk_stamp_v2_vomMHvHnecrlzTPRtyL' }, { orderId: 'bulk_stamp_v2_nope' }, { orderId: '' }];
+		const items = [
+			{ orderId: 'bulk_stamp_v2_vomMHvHnecrlzTPRtyL' },
+			{ orderId: 'bulk_stamp_v2_nope' },
+			{ orderId: '' },
+		];
 		let text = await everythingFrom(stamp(items, onError, credential));
-		emulator.addFault({ status: 500, body: { success: false, message: `bad token ${credential.token}`, message_code: 'server_error' } });
+		emulator.addFault({
+			status: 500,
+			body: {
+				success: false,
+				message: `bad token ${credential.token}`,
+				message_code: 'server_error',
+			},
+		});
 		text += await everythingFrom(stamp(items, onError, credential));
 		emulator.clearFaults();
-		text += await everythingFrom(stamp(items, onError, { ...credential, token: 'a-rejected-token-value' }));
+		text += await everythingFrom(
+			stamp(items, onError, { ...credential, token: 'a-rejected-token-value' }),
+		);
 		expect(text).toContain('bulk_stamp_v2_nope');
-		for (const secret of [credential.token, 'a-rejected-token-value']) expect(text).not.toContain(secret);
+		for (const secret of [credential.token, 'a-rejected-token-value'])
+			expect(text).not.toContain(secret);
 	});
 });

@@ -18,7 +18,11 @@ const SUMMARY = JSON.stringify({
 	data: {
 		client_id: ORDER,
 		quantity: 2,
-		summary: { pending: { count: 0, stamps: [] }, available: { count: 2, stamps: ['stamp_v2_a', 'stamp_v2_b'] }, failed: { count: 0, stamps: [] } },
+		summary: {
+			pending: { count: 0, stamps: [] },
+			available: { count: 2, stamps: ['stamp_v2_a', 'stamp_v2_b'] },
+			failed: { count: 0, stamps: [] },
+		},
 	},
 	status_code: 200,
 	success: true,
@@ -30,7 +34,11 @@ afterEach(async () => {
 	while (servers.length) await servers.pop()!.stop();
 });
 
-async function check(handler: Parameters<typeof startHttpServer>[0], items = 1, options: Record<string, unknown> = {}) {
+async function check(
+	handler: Parameters<typeof startHttpServer>[0],
+	items = 1,
+	options: Record<string, unknown> = {},
+) {
 	const server = await startHttpServer(handler);
 	servers.push(server);
 	const result = await harness.run(
@@ -38,38 +46,75 @@ async function check(handler: Parameters<typeof startHttpServer>[0], items = 1, 
 			type: 'surepassStamp',
 			credentialType: 'surepassApi',
 			name: 'Node',
-			parameters: { resource: 'bulkStampOrder', operation: 'getSummary', bulkOrderId: ORDER, output: 'perOrder', options: { retryDelayMs: 1, maxRetries: 2, ...options } },
+			parameters: {
+				resource: 'bulkStampOrder',
+				operation: 'getSummary',
+				bulkOrderId: ORDER,
+				output: 'perOrder',
+				options: { retryDelayMs: 1, maxRetries: 2, ...options },
+			},
 			items: Array.from({ length: items }, () => ({})),
 			onError: 'continueRegularOutput',
 		}),
-		{ credentials: { surepassApi: { token: 'transport-test-token', environment: 'custom', baseUrl: server.url } as never } },
+		{
+			credentials: {
+				surepassApi: {
+					token: 'transport-test-token',
+					environment: 'custom',
+					baseUrl: server.url,
+				} as never,
+			},
+		},
 	);
 	const [pending, available, failed] = result.outputs('Node');
-	return { server, pending, available, failed, errors: failed.filter((item) => item.error).map((item) => (item.error as Error).message) };
+	return {
+		server,
+		pending,
+		available,
+		failed,
+		errors: failed.filter((item) => item.error).map((item) => (item.error as Error).message),
+	};
 }
 
 describe('the transport against real-world servers', () => {
 	test('a JSON body sent with Content-Length', async () => {
-		const { available, errors, server } = await check((_req, res) => sendWithLength(res, 200, SUMMARY));
+		const { available, errors, server } = await check((_req, res) =>
+			sendWithLength(res, 200, SUMMARY),
+		);
 		expect(errors).toEqual([]);
 		expect(available.map((item) => item.json.count)).toEqual([2]);
 		expect(server.requests).toHaveLength(1);
 	});
 
 	test('a byte-order mark counted in Content-Length is not mistaken for a cut-off body', async () => {
-		const { available, errors, server } = await check((_req, res) => sendWithLength(res, 200, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(SUMMARY)])));
+		const { available, errors, server } = await check((_req, res) =>
+			sendWithLength(
+				res,
+				200,
+				Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(SUMMARY)]),
+			),
+		);
 		expect(errors).toEqual([]);
 		expect(available).toHaveLength(1);
 		expect(server.requests).toHaveLength(1);
 	});
 
 	test('gzip bodies, including a small error body that compression makes larger than it is', async () => {
-		const notFound = JSON.stringify({ status_code: 404, success: false, message: 'No order', message_code: 'client_id_not_found' });
+		const notFound = JSON.stringify({
+			status_code: 404,
+			success: false,
+			message: 'No order',
+			message_code: 'client_id_not_found',
+		});
 		expect(gzipSync(Buffer.from('{}')).length).toBeGreaterThan(2);
-		const ok = await check((_req, res) => sendWithLength(res, 200, gzipSync(Buffer.from(SUMMARY)), { 'content-encoding': 'gzip' }));
+		const ok = await check((_req, res) =>
+			sendWithLength(res, 200, gzipSync(Buffer.from(SUMMARY)), { 'content-encoding': 'gzip' }),
+		);
 		expect(ok.errors).toEqual([]);
 		expect(ok.available).toHaveLength(1);
-		const small = await check((_req, res) => sendWithLength(res, 404, gzipSync(Buffer.from(notFound)), { 'content-encoding': 'gzip' }));
+		const small = await check((_req, res) =>
+			sendWithLength(res, 404, gzipSync(Buffer.from(notFound)), { 'content-encoding': 'gzip' }),
+		);
 		expect(small.errors).toEqual([`Surepass has no bulk stamp order "${ORDER}"`]);
 		expect(small.server.requests).toHaveLength(1);
 	});
@@ -79,7 +124,10 @@ describe('the transport against real-world servers', () => {
 		const { available, errors, server } = await check((_req, res) => {
 			calls++;
 			if (calls === 1) {
-				res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(SUMMARY)) });
+				res.writeHead(200, {
+					'content-type': 'application/json',
+					'content-length': String(Buffer.byteLength(SUMMARY)),
+				});
 				res.write(SUMMARY.slice(0, 40));
 				setTimeout(() => res.socket?.destroy(), 20);
 				return;
@@ -92,7 +140,11 @@ describe('the transport against real-world servers', () => {
 	});
 
 	test('keep-alive: many items over reused connections', async () => {
-		const { available, errors, server } = await check((_req, res) => sendWithLength(res, 200, SUMMARY, { connection: 'keep-alive' }), 20, { maxConcurrency: 2 });
+		const { available, errors, server } = await check(
+			(_req, res) => sendWithLength(res, 200, SUMMARY, { connection: 'keep-alive' }),
+			20,
+			{ maxConcurrency: 2 },
+		);
 		expect(errors).toEqual([]);
 		expect(available).toHaveLength(20);
 		expect(server.requests).toHaveLength(20);

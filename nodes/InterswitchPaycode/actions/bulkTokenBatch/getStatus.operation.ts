@@ -18,7 +18,14 @@ import { isToolExecution, requestedText, toolContext, toolResult } from '../../.
 import { sendWithRetry } from '../../../shared/transport';
 import { contextUrl, interpretStatus, PAYCODE_CREDENTIAL, statusRequest } from '../../api';
 import type { OutputMode, PinMode, RouteOptions } from '../../batch';
-import { batchChangeKeys, FAILED_OUTPUT, PENDING_OUTPUT, pendingItem, routeBatch, TOKEN_BRANCHES } from '../../batch';
+import {
+	batchChangeKeys,
+	FAILED_OUTPUT,
+	PENDING_OUTPUT,
+	pendingItem,
+	routeBatch,
+	TOKEN_BRANCHES,
+} from '../../batch';
 
 export const description: INodeProperties[] = [
 	{
@@ -57,12 +64,16 @@ export const description: INodeProperties[] = [
 		name: 'output',
 		type: 'options',
 		// As a tool the node gives one answer with every branch (nodes/shared/tool.ts).
-		displayOptions: { show: { resource: ['bulkTokenBatch'], operation: ['getStatus'] }, hide: { '@tool': [true] } },
+		displayOptions: {
+			show: { resource: ['bulkTokenBatch'], operation: ['getStatus'] },
+			hide: { '@tool': [true] },
+		},
 		options: [
 			{
 				name: 'One Item per Token',
 				value: 'perToken',
-				description: 'Every token is its own item, with the batch reference, beneficiary and amount',
+				description:
+					'Every token is its own item, with the batch reference, beneficiary and amount',
 			},
 			{
 				name: 'One Item per Batch',
@@ -111,14 +122,23 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const options = this.getNodeParameter('options', 0, {}) as { noRecordAsPending?: boolean; pinsForAgents?: boolean };
+	const options = this.getNodeParameter('options', 0, {}) as {
+		noRecordAsPending?: boolean;
+		pinsForAgents?: boolean;
+	};
 	// As an AI tool, one answer describes every branch (see nodes/shared/tool.ts), and no PIN
 	// goes to a model unless the option says so, whatever One-Time PINs says.
 	const tool = isToolExecution(this);
 	const mode = tool ? 'perBatch' : (this.getNodeParameter('output', 0, 'perToken') as OutputMode);
-	const pins: PinMode = tool ? (options.pinsForAgents === true ? 'include' : 'omit') : (this.getNodeParameter('oneTimePins', 0, 'mask') as PinMode);
+	const pins: PinMode = tool
+		? options.pinsForAgents === true
+			? 'include'
+			: 'omit'
+		: (this.getNodeParameter('oneTimePins', 0, 'mask') as PinMode);
 	const noRecordAsPending = options.noRecordAsPending === true;
-	const batchSummary = mode === 'perBatch' || (this.getNodeParameter('batchSummary', 0, this.getNode().typeVersion < 1.2) as boolean);
+	const batchSummary =
+		mode === 'perBatch' ||
+		(this.getNodeParameter('batchSummary', 0, this.getNode().typeVersion < 1.2) as boolean);
 	const routed = await runBatch(
 		tool ? toolContext(this) : this,
 		{
@@ -132,17 +152,44 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				['expectedTokenCount', 0],
 			],
 		},
-		async ({ itemIndex, ctx, credentials, settings, wait, changes, secrets, fail }): Promise<Routed | Deferred> => {
+		async ({
+			itemIndex,
+			ctx,
+			credentials,
+			settings,
+			wait,
+			changes,
+			secrets,
+			fail,
+		}): Promise<Routed | Deferred> => {
 			const base = contextUrl(credentials);
-			if (!base.ok) throw fail(base.problem, 'Fix the Context URL in the Interswitch Paycode API credential.');
-			const reference = idParameter(ctx.getNodeParameter('referenceId', itemIndex, ''), 'Reference ID');
-			if (!reference.ok) throw fail(reference.problem, 'Map the transaction reference of one batch into Reference ID.');
+			if (!base.ok)
+				throw fail(base.problem, 'Fix the Context URL in the Interswitch Paycode API credential.');
+			const reference = idParameter(
+				ctx.getNodeParameter('referenceId', itemIndex, ''),
+				'Reference ID',
+			);
+			if (!reference.ok)
+				throw fail(
+					reference.problem,
+					'Map the transaction reference of one batch into Reference ID.',
+				);
 			const referenceId = reference.value;
 			if (referenceId === '') {
-				throw fail('The Reference ID is empty', 'Enter or map the transaction reference used when the bulk tokens were generated.');
+				throw fail(
+					'The Reference ID is empty',
+					'Enter or map the transaction reference used when the bulk tokens were generated.',
+				);
 			}
-			const partner = idParameter(ctx.getNodeParameter('frontEndPartnerId', itemIndex, ''), 'Front-End Partner ID');
-			if (!partner.ok) throw fail(partner.problem, "Map one Front-End Partner ID, or leave it empty to use the credential's.");
+			const partner = idParameter(
+				ctx.getNodeParameter('frontEndPartnerId', itemIndex, ''),
+				'Front-End Partner ID',
+			);
+			if (!partner.ok)
+				throw fail(
+					partner.problem,
+					"Map one Front-End Partner ID, or leave it empty to use the credential's.",
+				);
 			const frontEndPartnerId = partner.value || String(credentials.frontEndPartnerId ?? '').trim();
 			if (frontEndPartnerId === '') {
 				throw fail(
@@ -155,12 +202,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				[frontEndPartnerId, 'Front-End Partner ID'],
 			]) {
 				const malformed = checkIdentifier(value, label);
-				if (malformed !== undefined) throw fail(malformed, `Map the ${label} alone into this parameter.`);
+				if (malformed !== undefined)
+					throw fail(malformed, `Map the ${label} alone into this parameter.`);
 			}
 			const expected = ctx.getNodeParameter('expectedTokenCount', itemIndex, 0) as unknown;
-			const expectedNumber = expected === '' || expected === null || expected === undefined ? 0 : typeof expected === 'number' ? expected : Number(expected);
+			const expectedNumber =
+				expected === '' || expected === null || expected === undefined
+					? 0
+					: typeof expected === 'number'
+						? expected
+						: Number(expected);
 			if (!Number.isSafeInteger(expectedNumber) || expectedNumber < 0) {
-				throw fail(`The Expected Token Count "${String(expected)}" is not a whole number`, 'Enter the number of tokens submitted, or 0 if unknown.');
+				throw fail(
+					`The Expected Token Count "${String(expected)}" is not a whole number`,
+					'Enter the number of tokens submitted, or 0 if unknown.',
+				);
 			}
 			const route: RouteOptions = {
 				mode,
@@ -179,20 +235,33 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const request = statusRequest(base.url, referenceId, frontEndPartnerId);
 			const query = { referenceId, frontEndPartnerId };
 			const check = async () => {
-				const outcome = interpretStatus(await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, { secrets, credentials }), query, base.url);
+				const outcome = interpretStatus(
+					await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, {
+						secrets,
+						credentials,
+					}),
+					query,
+					base.url,
+				);
 				if (outcome.ok || !outcome.tokenRejected) return outcome;
 				// The token was refused though it had not expired (revoked, or issued for another
 				// environment): ask n8n to renew it once and try again.
-				const retry = await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, { secrets, credentials, renewCredentialOn401: true });
+				const retry = await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, {
+					secrets,
+					credentials,
+					renewCredentialOn401: true,
+				});
 				return interpretStatus(retry, query, base.url);
 			};
 			const poll = await pollUntilDone(ctx, wait, check, (outcome) =>
 				outcome.ok
-					? outcome.batch.successful.length + outcome.batch.failed.length >= (route.expectedCount ?? 0)
+					? outcome.batch.successful.length + outcome.batch.failed.length >=
+						(route.expectedCount ?? 0)
 					: !(outcome.noRecord && noRecordAsPending),
 			);
 			const outcome = poll.result;
-			if (!outcome.ok && !(outcome.noRecord && noRecordAsPending)) throw toNodeApiError(ctx.getNode(), outcome.failure, itemIndex);
+			if (!outcome.ok && !(outcome.noRecord && noRecordAsPending))
+				throw toNodeApiError(ctx.getNode(), outcome.failure, itemIndex);
 			const noRecordKey = stateKey('token', frontEndPartnerId, referenceId, 'no record');
 			const routeAll = (filter?: ChangeFilter) => {
 				let outputs: Array<Array<Record<string, unknown>>>;
@@ -202,14 +271,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					const note = 'Interswitch has no record of this batch yet (10904); check again later';
 					const warnings = filter?.notice ? [filter.notice] : undefined;
 					const kept = !filter || filter.keep(noRecordKey);
-					outputs = [kept ? [pendingItem(referenceId, route, 0, undefined, warnings, note)] : [], [], []];
+					outputs = [
+						kept ? [pendingItem(referenceId, route, 0, undefined, warnings, note)] : [],
+						[],
+						[],
+					];
 				}
 				if (poll.timedOut) markTimedOut(outputs[PENDING_OUTPUT], poll, wait);
 				return toRouted(outputs, itemIndex);
 			};
 			if (!changes.enabled || tool) return routeAll();
 			// Only Changes Since Last Run: routed once every batch is checked (nodes/shared/changes.ts).
-			return { changeKeys: outcome.ok ? batchChangeKeys(outcome.batch, route) : [noRecordKey], route: routeAll };
+			return {
+				changeKeys: outcome.ok ? batchChangeKeys(outcome.batch, route) : [noRecordKey],
+				route: routeAll,
+			};
 		},
 	);
 	if (!tool) return routed;
@@ -219,9 +295,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		branches: TOKEN_BRANCHES.map((branch) => branch.key),
 		listField: 'tokens',
 		branchFields: ['totalAmountNaira', 'totalAmountKobo', 'currency'],
-		subjectFields: ['frontEndPartnerId', 'expectedCount', 'generatedCount', 'outstandingCount', 'waitTimedOut'],
+		subjectFields: [
+			'frontEndPartnerId',
+			'expectedCount',
+			'generatedCount',
+			'outstandingCount',
+			'waitTimedOut',
+		],
 		// Pending lists no tokens: it stands for those not generated yet.
-		count: (json) => (json.status === 'pending' ? ((json.outstandingCount as number | null) ?? 0) : undefined),
+		count: (json) =>
+			json.status === 'pending' ? ((json.outstandingCount as number | null) ?? 0) : undefined,
 		requested: (itemIndex) => requestedText(this, 'referenceId', itemIndex),
 	});
 }
@@ -233,7 +316,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
  */
 function oneTimePinProperties(): INodeProperties[] {
 	const show = { resource: ['bulkTokenBatch'], operation: ['getStatus'] };
-	const option = (defaultValue: PinMode, version: { _cnd: { lt: number } } | { _cnd: { gte: number } }): INodeProperties => ({
+	const option = (
+		defaultValue: PinMode,
+		version: { _cnd: { lt: number } } | { _cnd: { gte: number } },
+	): INodeProperties => ({
 		displayName: 'One-Time PINs',
 		name: 'oneTimePins',
 		type: 'options',
@@ -243,13 +329,15 @@ function oneTimePinProperties(): INodeProperties[] {
 			{
 				name: 'Include',
 				value: 'include',
-				description: 'Pass each PIN on, e.g. to text it to the beneficiary. The PINs are then saved wherever n8n saves this run.',
+				description:
+					'Pass each PIN on, e.g. to text it to the beneficiary. The PINs are then saved wherever n8n saves this run.',
 			},
 			{ name: 'Mask', value: 'mask', description: 'Replace each PIN with ****' },
 			{ name: 'Omit', value: 'omit', description: 'Leave the PIN field out' },
 		],
 		default: defaultValue,
-		description: 'A one-time PIN lets anyone with the beneficiary number take the cash out. Include it only if a next node needs it.',
+		description:
+			'A one-time PIN lets anyone with the beneficiary number take the cash out. Include it only if a next node needs it.',
 	});
 	return [
 		option('include', { _cnd: { lt: 1.1 } }),

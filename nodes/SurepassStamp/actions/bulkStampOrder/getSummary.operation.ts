@@ -16,9 +16,21 @@ import { markTimedOut, pollUntilDone, waitProperties } from '../../../shared/pol
 import { requestSettingsOptions } from '../../../shared/settings';
 import { isToolExecution, requestedText, toolContext, toolResult } from '../../../shared/tool';
 import { sendWithRetry } from '../../../shared/transport';
-import { envelopeStatus, interpretSummary, SUREPASS_CREDENTIAL, summaryRequest, surepassBaseUrl } from '../../api';
+import {
+	envelopeStatus,
+	interpretSummary,
+	SUREPASS_CREDENTIAL,
+	summaryRequest,
+	surepassBaseUrl,
+} from '../../api';
 import type { OutputMode } from '../../summary';
-import { FAILED_OUTPUT, isOrderComplete, routeSummary, STAMP_BRANCHES, stampChangeKeys } from '../../summary';
+import {
+	FAILED_OUTPUT,
+	isOrderComplete,
+	routeSummary,
+	STAMP_BRANCHES,
+	stampChangeKeys,
+} from '../../summary';
 import { checkBulkOrderId } from '../../inputs';
 
 export const description: INodeProperties[] = [
@@ -38,7 +50,10 @@ export const description: INodeProperties[] = [
 		name: 'output',
 		type: 'options',
 		// As a tool the node gives one answer with every branch (nodes/shared/tool.ts).
-		displayOptions: { show: { resource: ['bulkStampOrder'], operation: ['getSummary'] }, hide: { '@tool': [true] } },
+		displayOptions: {
+			show: { resource: ['bulkStampOrder'], operation: ['getSummary'] },
+			hide: { '@tool': [true] },
+		},
 		options: [
 			{
 				name: 'One Item per Stamp',
@@ -56,7 +71,10 @@ export const description: INodeProperties[] = [
 	},
 	...orderTotalsProperties(),
 	onlyChangesProperty({ resource: ['bulkStampOrder'], operation: ['getSummary'] }, 'stamp'),
-	...waitProperties({ resource: ['bulkStampOrder'], operation: ['getSummary'] }, 'no stamp of the order is pending'),
+	...waitProperties(
+		{ resource: ['bulkStampOrder'], operation: ['getSummary'] },
+		'no stamp of the order is pending',
+	),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -72,7 +90,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	// As an AI tool, one answer describes every branch (see nodes/shared/tool.ts).
 	const tool = isToolExecution(this);
 	const mode = tool ? 'perOrder' : (this.getNodeParameter('output', 0, 'perStamp') as OutputMode);
-	const orderTotals = mode === 'perStamp' && (this.getNodeParameter('orderTotals', 0, this.getNode().typeVersion < 1.1) as boolean);
+	const orderTotals =
+		mode === 'perStamp' &&
+		(this.getNodeParameter('orderTotals', 0, this.getNode().typeVersion < 1.1) as boolean);
 	const routed = await runBatch(
 		tool ? toolContext(this) : this,
 		{
@@ -82,7 +102,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			failedOutput: FAILED_OUTPUT,
 			itemParameters: [['bulkOrderId', '']],
 		},
-		async ({ itemIndex, ctx, credentials, settings, wait, changes, secrets, fail }): Promise<Routed | Deferred> => {
+		async ({
+			itemIndex,
+			ctx,
+			credentials,
+			settings,
+			wait,
+			changes,
+			secrets,
+			fail,
+		}): Promise<Routed | Deferred> => {
 			const base = surepassBaseUrl(credentials);
 			if (!base.ok) throw fail(base.problem, 'Fix the Base URL in the Surepass API credential.');
 			const id = idParameter(ctx.getNodeParameter('bulkOrderId', itemIndex, ''), 'Bulk Order ID');
@@ -99,7 +128,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const poll = await pollUntilDone(
 				ctx,
 				wait,
-				async () => interpretSummary(await sendWithRetry(ctx, SUREPASS_CREDENTIAL, request, settings.policy, send), bulkOrderId, base.url),
+				async () =>
+					interpretSummary(
+						await sendWithRetry(ctx, SUREPASS_CREDENTIAL, request, settings.policy, send),
+						bulkOrderId,
+						base.url,
+					),
 				(outcome) => !outcome.ok || isOrderComplete(outcome.summary),
 			);
 			const outcome = poll.result;
@@ -110,7 +144,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				return toRouted(outputs, itemIndex);
 			};
 			// Only Changes Since Last Run: routed once every order is checked (nodes/shared/changes.ts).
-			return changes.enabled && !tool ? { changeKeys: stampChangeKeys(outcome.summary), route } : route();
+			return changes.enabled && !tool
+				? { changeKeys: stampChangeKeys(outcome.summary), route }
+				: route();
 		},
 	);
 	if (!tool) return routed;
