@@ -1,5 +1,6 @@
 /** What a user types or maps into the Surepass Stamp node, checked before anything is sent. Pure. */
-import { checkIdentifier } from '../shared/ids';
+import type { InputCheck } from '../shared/ids';
+import { checkIdentifier, idParameter } from '../shared/ids';
 
 export const BULK_ORDER_PREFIX = 'bulk_stamp_v2_';
 export const SINGLE_STAMP_PREFIX = 'stamp_v2_';
@@ -13,4 +14,17 @@ export function checkBulkOrderId(id: string): string | undefined {
 		return `"${id}" is the ID of a single stamp, not of a bulk order: enter the bulk order ID, which starts with "${BULK_ORDER_PREFIX}"`;
 	}
 	return undefined;
+}
+
+/** The Bulk Order ID parameter as n8n evaluated it, checked: the ID, or what is wrong and what to do. */
+export function checkBulkOrderInput(value: unknown): InputCheck<string> {
+	const id = idParameter(value, 'Bulk Order ID');
+	const problem = id.ok ? checkBulkOrderId(id.value) : id.problem;
+	if (id.ok && problem === undefined) return { ok: true, value: id.value };
+	return {
+		ok: false,
+		problem: problem ?? 'The Bulk Order ID cannot be read',
+		description:
+			'Enter or map the bulk order ID Surepass returned when the bulk stamp order was created, e.g. bulk_stamp_v2_vomMHvHnecrlzTPRtyL.',
+	};
 }

@@ -3,6 +3,10 @@
  * without characters that are always a mistake.
  */
 
+/** A checked input: its value, or what is wrong (`problem`) and what to do about it (`description`). */
+export type InputCheck<T> =
+	{ ok: true; value: T } | { ok: false; problem: string; description: string };
+
 /** The longest ID the nodes send. Vendor IDs are a few dozen characters; more is a mapping mistake. */
 export const MAX_ID_LENGTH = 256;
 

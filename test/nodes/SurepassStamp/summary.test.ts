@@ -2,7 +2,6 @@ import seedSample from '../../fixtures/surepass/seed-sample.json';
 import seedShort from '../../fixtures/surepass/seed-sample-short.json';
 import { interpretSummary } from '../../../nodes/SurepassStamp/api';
 import { parseStampOrderSummary, routeSummary } from '../../../nodes/SurepassStamp/summary';
-import { checkBulkOrderId } from '../../../nodes/SurepassStamp/inputs';
 import type { HttpResponse } from '../../../nodes/shared/transport';
 
 const SEED_ID = 'bulk_stamp_v2_vomMHvHnecrlzTPRtyL';
@@ -233,15 +232,6 @@ describe('routeSummary', () => {
 			},
 		]);
 	});
-});
-
-describe('checkBulkOrderId', () => {
-	test('a bulk order ID is fine', () => expect(checkBulkOrderId(SEED_ID)).toBeUndefined());
-	test('empty', () => expect(checkBulkOrderId('')).toBe('The Bulk Order ID is empty'));
-	test('a single stamp ID says exactly that', () =>
-		expect(checkBulkOrderId('stamp_v2_ltIyIpbNoVxnc')).toBe(
-			'"stamp_v2_ltIyIpbNoVxnc" is the ID of a single stamp, not of a bulk order: enter the bulk order ID, which starts with "bulk_stamp_v2_"',
-		));
 });
 
 describe('interpretSummary', () => {

@@ -7,7 +7,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import type { Deferred, Routed } from '../../../shared/runner/items';
 import { toRouted } from '../../../shared/runner/items';
 import { runBatch } from '../../../shared/runner/batch';
-import { checkIdentifier, idParameter } from '../../../shared/ids';
 import type { ChangeFilter } from '../../../shared/changes';
 import { changesOptions, onlyChangesProperty, stateKey } from '../../../shared/changes';
 import { toNodeApiError } from '../../../shared/errors';
@@ -18,6 +17,7 @@ import { isToolExecution, requestedText, toolContext, toolResult } from '../../.
 import { sendWithRetry } from '../../../shared/transport';
 import { contextUrl, interpretStatus, PAYCODE_CREDENTIAL, statusRequest } from '../../api';
 import type { OutputMode, PinMode, RouteOptions } from '../../batch';
+import { checkBatchQuery } from '../../inputs';
 import {
 	batchChangeKeys,
 	FAILED_OUTPUT,
@@ -165,73 +165,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const base = contextUrl(credentials);
 			if (!base.ok)
 				throw fail(base.problem, 'Fix the Context URL in the Interswitch Paycode API credential.');
-			const reference = idParameter(
-				ctx.getNodeParameter('referenceId', itemIndex, ''),
-				'Reference ID',
-			);
-			if (!reference.ok)
-				throw fail(
-					reference.problem,
-					'Map the transaction reference of one batch into Reference ID.',
-				);
-			const referenceId = reference.value;
-			if (referenceId === '') {
-				throw fail(
-					'The Reference ID is empty',
-					'Enter or map the transaction reference used when the bulk tokens were generated.',
-				);
-			}
-			const partner = idParameter(
-				ctx.getNodeParameter('frontEndPartnerId', itemIndex, ''),
-				'Front-End Partner ID',
-			);
-			if (!partner.ok)
-				throw fail(
-					partner.problem,
-					"Map one Front-End Partner ID, or leave it empty to use the credential's.",
-				);
-			const frontEndPartnerId = partner.value || String(credentials.frontEndPartnerId ?? '').trim();
-			if (frontEndPartnerId === '') {
-				throw fail(
-					'No Front-End Partner ID',
-					'Set the Front-End Partner ID in the node, or a default one in the Interswitch Paycode API credential.',
-				);
-			}
-			for (const [value, label] of [
-				[referenceId, 'Reference ID'],
-				[frontEndPartnerId, 'Front-End Partner ID'],
-			]) {
-				const malformed = checkIdentifier(value, label);
-				if (malformed !== undefined)
-					throw fail(malformed, `Map the ${label} alone into this parameter.`);
-			}
-			const expected = ctx.getNodeParameter('expectedTokenCount', itemIndex, 0) as unknown;
-			const expectedNumber =
-				expected === '' || expected === null || expected === undefined
-					? 0
-					: typeof expected === 'number'
-						? expected
-						: Number(expected);
-			if (!Number.isSafeInteger(expectedNumber) || expectedNumber < 0) {
-				throw fail(
-					`The Expected Token Count "${String(expected)}" is not a whole number`,
-					'Enter the number of tokens submitted, or 0 if unknown.',
-				);
-			}
-			const route: RouteOptions = {
-				mode,
-				pins,
-				frontEndPartnerId,
-				expectedCount: expectedNumber > 0 ? expectedNumber : undefined,
-				batchSummary,
-			};
-
-			if (wait.enabled && route.expectedCount === undefined) {
-				throw fail(
-					'Wait for Completion needs the Expected Token Count',
-					'Set Expected Token Count to the number of tokens submitted for the batch, so the node knows when it is complete.',
-				);
-			}
+			const checked = checkBatchQuery({
+				referenceId: ctx.getNodeParameter('referenceId', itemIndex, ''),
+				frontEndPartnerId: ctx.getNodeParameter('frontEndPartnerId', itemIndex, ''),
+				expectedTokenCount: ctx.getNodeParameter('expectedTokenCount', itemIndex, 0),
+				credentialPartnerId: credentials.frontEndPartnerId,
+				waitForCompletion: wait.enabled,
+			});
+			if (!checked.ok) throw fail(checked.problem, checked.description);
+			const { referenceId, frontEndPartnerId, expectedCount } = checked.value;
+			const route: RouteOptions = { mode, pins, frontEndPartnerId, expectedCount, batchSummary };
 			const request = statusRequest(base.url, referenceId, frontEndPartnerId);
 			const query = { referenceId, frontEndPartnerId };
 			const check = async () => {

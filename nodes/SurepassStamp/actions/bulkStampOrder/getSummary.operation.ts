@@ -7,7 +7,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import type { Deferred, Routed } from '../../../shared/runner/items';
 import { toRouted } from '../../../shared/runner/items';
 import { runBatch } from '../../../shared/runner/batch';
-import { idParameter } from '../../../shared/ids';
 import type { ChangeFilter } from '../../../shared/changes';
 import { changesOptions, onlyChangesProperty } from '../../../shared/changes';
 import { toNodeApiError } from '../../../shared/errors';
@@ -31,7 +30,7 @@ import {
 	STAMP_BRANCHES,
 	stampChangeKeys,
 } from '../../summary';
-import { checkBulkOrderId } from '../../inputs';
+import { checkBulkOrderInput } from '../../inputs';
 
 export const description: INodeProperties[] = [
 	{
@@ -114,15 +113,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}): Promise<Routed | Deferred> => {
 			const base = surepassBaseUrl(credentials);
 			if (!base.ok) throw fail(base.problem, 'Fix the Base URL in the Surepass API credential.');
-			const id = idParameter(ctx.getNodeParameter('bulkOrderId', itemIndex, ''), 'Bulk Order ID');
-			const bulkOrderId = id.ok ? id.value : '';
-			const problem = id.ok ? checkBulkOrderId(bulkOrderId) : id.problem;
-			if (problem !== undefined) {
-				throw fail(
-					problem,
-					'Enter or map the bulk order ID Surepass returned when the bulk stamp order was created, e.g. bulk_stamp_v2_vomMHvHnecrlzTPRtyL.',
-				);
-			}
+			const checked = checkBulkOrderInput(ctx.getNodeParameter('bulkOrderId', itemIndex, ''));
+			if (!checked.ok) throw fail(checked.problem, checked.description);
+			const bulkOrderId = checked.value;
 			const request = summaryRequest(base.url, bulkOrderId);
 			const send = { secrets, statusOf: envelopeStatus, credentials };
 			const poll = await pollUntilDone(
