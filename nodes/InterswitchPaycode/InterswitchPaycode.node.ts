@@ -5,10 +5,10 @@ import type {
 	INodeTypeDescription,
 	UsableAsToolDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as bulkTokenBatch from './actions/bulkTokenBatch';
 import { router } from './actions/router';
+import { MAIN } from '../shared/n8n';
 import { TOKEN_BRANCHES } from './batch';
 
 export class InterswitchPaycode implements INodeType {
@@ -32,8 +32,8 @@ export class InterswitchPaycode implements INodeType {
 				subtitle: 'Get Status: every branch, for the agent',
 			} as UsableAsToolDescription['replacements'],
 		},
-		inputs: [NodeConnectionTypes.Main],
-		outputs: TOKEN_BRANCHES.map(() => NodeConnectionTypes.Main),
+		inputs: [MAIN],
+		outputs: TOKEN_BRANCHES.map(() => MAIN),
 		outputNames: TOKEN_BRANCHES.map((branch) => branch.outputName),
 		credentials: [{ name: 'interswitchPaycodeApi', required: true }],
 		// One-time PINs are cash-out secrets: n8n 2.x redacts these fields from saved executions.

@@ -5,10 +5,10 @@ import type {
 	INodeTypeDescription,
 	UsableAsToolDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as bulkStampOrder from './actions/bulkStampOrder';
 import { router } from './actions/router';
+import { MAIN } from '../shared/n8n';
 import { STAMP_BRANCHES } from './summary';
 
 export class SurepassStamp implements INodeType {
@@ -31,8 +31,8 @@ export class SurepassStamp implements INodeType {
 				subtitle: 'Get Summary: every branch, for the agent',
 			} as UsableAsToolDescription['replacements'],
 		},
-		inputs: [NodeConnectionTypes.Main],
-		outputs: STAMP_BRANCHES.map(() => NodeConnectionTypes.Main),
+		inputs: [MAIN],
+		outputs: STAMP_BRANCHES.map(() => MAIN),
 		outputNames: STAMP_BRANCHES.map((branch) => branch.outputName),
 		credentials: [{ name: 'surepassApi', required: true }],
 		properties: [

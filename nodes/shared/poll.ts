@@ -5,7 +5,7 @@
  * so a cancelled execution stops at once.
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { sleep } from './n8n';
 
 import { operationError } from './errors';
 import type { Checked, NumberRule } from './checks';

@@ -11,18 +11,14 @@
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-/** A node runs as a tool when n8n has converted it: its type name then ends in "Tool". */
-export function isToolExecution(ctx: IExecuteFunctions): boolean {
-	const type = ctx.getNode().type;
-	return (type.split('.').pop() ?? '').endsWith('Tool');
-}
+import { withOverrides } from './n8n';
 
 /**
  * The context a node runs its items with in tool mode: every failure becomes readable text for the
  * agent (one error per order or batch), so the node continues on failure whatever its setting.
  */
 export function toolContext(ctx: IExecuteFunctions): IExecuteFunctions {
-	return Object.create(ctx, { continueOnFail: { value: () => true } }) as IExecuteFunctions;
+	return withOverrides(ctx, { continueOnFail: () => true });
 }
 
 /** A parameter's value as text for the result, or undefined when it cannot be read. */

@@ -12,10 +12,11 @@
  * - Every error is scrubbed of the run's secrets where it leaves the node (../secrets.ts).
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { ManualExecutionCancelledError, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ChangeFilter } from '../changes';
 import { operationError } from '../errors';
+import { cancellationError, withOverrides } from '../n8n';
 import type { RunSecrets } from '../secrets';
 import { redactError } from '../secrets';
 
@@ -84,9 +85,7 @@ export async function runItems(
 	const runOne = async (itemIndex: number) => {
 		const controller = new AbortController();
 		inFlight.add(controller);
-		const itemCtx = Object.create(ctx, {
-			getExecutionCancelSignal: { value: () => controller.signal },
-		}) as IExecuteFunctions;
+		const itemCtx = withOverrides(ctx, { getExecutionCancelSignal: () => controller.signal });
 		try {
 			results[itemIndex] = await handle(itemIndex, itemCtx);
 		} catch (error) {
@@ -117,7 +116,7 @@ export async function runItems(
 		executionSignal?.removeEventListener('abort', abortAll);
 	}
 
-	if (executionSignal?.aborted) throw new ManualExecutionCancelledError(ctx.getExecutionId());
+	if (executionSignal?.aborted) throw cancellationError(ctx);
 	if (errors.some((error) => error !== undefined) && options.secrets) {
 		await options.secrets.refresh();
 		const secrets = options.secrets.run.list();

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+
+import { sleep, withOverrides } from '../n8n';
 
 /**
  * Evaluates the items' mapped parameters ahead of their turn. In n8n 2.41.1 one expression such as
@@ -45,7 +46,9 @@ export class ParameterWarmer {
 			if ('error' in found) throw found.error;
 			return found.value;
 		};
-		return Object.create(itemCtx, { getNodeParameter: { value: take } }) as IExecuteFunctions;
+		return withOverrides(itemCtx, {
+			getNodeParameter: take as IExecuteFunctions['getNodeParameter'],
+		});
 	}
 
 	private async run(): Promise<void> {

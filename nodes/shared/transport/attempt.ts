@@ -9,7 +9,7 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestOptions,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { sleep, statusErrors, withOverrides } from '../n8n';
 
 import { cancelled, classify, responseFromError } from './classify';
 import { tokenRequest } from './token';
@@ -41,16 +41,11 @@ export async function sendOnce(
 	// from its `this`, and hands `this.helpers` to the credential's preAuthentication: the attempt's
 	// signal and the token-request wrapper are offered through a context that returns them.
 	// Everything else resolves to the real execution context.
-	const helpers = Object.create(ctx.helpers, {
-		httpRequest: {
-			value: async (options: IHttpRequestOptions) =>
-				await tokenRequest(ctx, options, signal, policy.timeoutMs, state, sendOptions.secrets),
-		},
-	}) as IExecuteFunctions['helpers'];
-	const scoped = Object.create(ctx, {
-		getExecutionCancelSignal: { value: () => signal },
-		helpers: { value: helpers },
-	}) as IExecuteFunctions;
+	const helpers = withOverrides(ctx.helpers, {
+		httpRequest: async (options: IHttpRequestOptions) =>
+			await tokenRequest(ctx, options, signal, policy.timeoutMs, state, sendOptions.secrets),
+	});
+	const scoped = withOverrides(ctx, { getExecutionCancelSignal: () => signal, helpers });
 	const options: IHttpRequestOptions = {
 		...request,
 		headers: { ...request.headers },
@@ -59,9 +54,7 @@ export async function sendOnce(
 		returnFullResponse: true,
 		// Statuses are read by the vendor module. Only when renewal is asked for does a 401 throw,
 		// which is what makes n8n renew the credential and send the request once more.
-		ignoreHttpStatusErrors: sendOptions.renewCredentialOn401
-			? { ignore: true, except: [401] }
-			: true,
+		ignoreHttpStatusErrors: statusErrors(sendOptions.renewCredentialOn401 === true),
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
 		// The body is read here, as a stream, so that its size can be bounded.

@@ -2,7 +2,7 @@
  * Retries with exponential back-off and jitter, honouring `Retry-After`, a bounded number of times.
  */
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { sleep } from '../n8n';
 
 import { sendOnce } from './attempt';
 import { cancelled, RETRYABLE_NETWORK_CODES } from './classify';

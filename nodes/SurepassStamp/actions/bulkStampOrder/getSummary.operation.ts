@@ -13,7 +13,8 @@ import { toNodeApiError } from '../../../shared/errors';
 import { offFromVersion } from '../../../shared/versions';
 import { markTimedOut, pollUntilDone, waitProperties } from '../../../shared/poll';
 import { requestSettingsOptions } from '../../../shared/settings';
-import { isToolExecution, requestedText, toolContext, toolResult } from '../../../shared/tool';
+import { isToolExecution } from '../../../shared/n8n';
+import { requestedText, toolContext, toolResult } from '../../../shared/tool';
 import { sendWithRetry } from '../../../shared/transport';
 import {
 	envelopeStatus,
