@@ -12,7 +12,7 @@ import type {
 import type { SignatureMethod } from '../nodes/shared/signature';
 import { signatureHeaders } from '../nodes/shared/signature';
 import { recentRenewal, rememberRenewal, renewalKey } from '../nodes/shared/renewal';
-import { TOKEN_ENDPOINT_PROPERTY } from '../nodes/shared/transport/types';
+import { tokenEndpointFailure } from '../nodes/shared/token-endpoint';
 import { checkBaseUrl, requestTarget, unsafeRequestUrl } from '../nodes/shared/url';
 
 export const SANDBOX_PASSPORT_TOKEN_URL = 'https://sandbox.interswitchng.com/passport/oauth/token';
@@ -150,12 +150,7 @@ export class InterswitchPaycodeApi implements ICredentialType {
 		if (scope !== '') form.set('scope', scope);
 		const host = new URL(tokenUrl.url).host;
 		// Failures carry the token endpoint's host, so the node names Passport, not the Paycode API.
-		const failure = (message: string, code?: string) =>
-			Object.assign(
-				new Error(message),
-				{ [TOKEN_ENDPOINT_PROPERTY]: host },
-				code === undefined ? {} : { code },
-			);
+		const failure = (message: string, code?: string) => tokenEndpointFailure(message, host, code);
 
 		const key = renewalKey([tokenUrl.url, clientId, clientSecret, scope]);
 		const reused = recentRenewal(key, credentials.accessToken);

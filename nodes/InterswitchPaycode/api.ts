@@ -94,6 +94,87 @@ export function interpretStatus(result: SendResult, query: Query, baseUrl: strin
 	return batch;
 }
 
+/** What a message about one request may name: the batch, the partner, Interswitch's own words. */
+interface Words {
+	/** The Reference ID, quoted. */
+	ref: string;
+	/** The Front-End Partner ID, quoted. */
+	partner: string;
+	/** Interswitch's own message, as ": …", or empty. */
+	said: string;
+}
+
+type Meaning = { message: string; description: string };
+
+/**
+ * Interswitch's business codes, which arrive behind HTTP 401 (and sometimes 400 or 200): what each
+ * means, in words a user acts on. A code not listed here is quoted as it came.
+ */
+export const BUSINESS_ERRORS: Readonly<Record<string, (words: Words) => Meaning>> = {
+	[NO_RECORD_OF_BATCH]: ({ ref, partner }) => ({
+		message: `Interswitch has no batch with reference ${ref} for front-end partner ${partner} (10904)`,
+		description:
+			'Check the Reference ID (the transaction reference used when the tokens were generated) and the Front-End Partner ID. If the batch was submitted moments ago, turn on the option "Treat No Record of Batch as Pending".',
+	}),
+	E50: ({ said }) => ({
+		message: `Interswitch says the Reference ID is empty (E50${said})`,
+		description: 'Map the batch reference used when the tokens were generated into Reference ID.',
+	}),
+	'10801': ({ partner }) => ({
+		message: `Interswitch does not know the front-end partner ${partner} (10801)`,
+		description:
+			'Check the Front-End Partner ID in the node, or the default in the Interswitch Paycode API credential.',
+	}),
+	'10400': ({ said }) => ({
+		message: `Interswitch says a required field is missing (10400${said})`,
+		description: 'Check that Reference ID and Front-End Partner ID are both set.',
+	}),
+	'10500': ({ said }) => ({
+		message: `Interswitch could not process the request (10500${said})`,
+		description:
+			'Interswitch could not validate the request or its authentication details. Check the credential (client ID, secret, signature settings) and try again later.',
+	}),
+	E24: () => ({
+		message: `Interswitch refused the request signature: its timestamp is out of window (E24)`,
+		description:
+			"The Timestamp header comes from this machine's clock, which looks wrong. Set the clock right (for example with NTP) and try again.",
+	}),
+};
+
+/** What an HTTP status means when no business code explains it (401 is handled apart). */
+function statusMeaning(status: number, attempts: number, { ref, partner, said }: Words): Meaning {
+	if (status === 403) {
+		return {
+			message: `Interswitch refused access (HTTP 403${said})`,
+			description:
+				'The client may not use the Paycode API, or Interswitch expects signed requests: check the signature setting in the credential.',
+		};
+	}
+	if (status === 404) {
+		return {
+			message: `Interswitch has no batch status endpoint at the Context URL (HTTP 404)`,
+			description:
+				'Check the Context URL in the credential: the path /pwm/bulk/tokens/comprehensive/status is appended to it.',
+		};
+	}
+	if (status === 429) {
+		return {
+			message: `Interswitch's rate limit was reached (HTTP 429, ${attemptsText(attempts)})`,
+			description: "Lower the node's Max Concurrent Requests, or check fewer batches at a time.",
+		};
+	}
+	if (status >= 500) {
+		return {
+			message: `Interswitch had a server error (HTTP ${status}, ${attemptsText(attempts)})`,
+			description: `Interswitch could not answer${said || '.'} This is on Interswitch's side; try again later.`,
+		};
+	}
+	return {
+		message: `Interswitch answered HTTP ${status}${said}`,
+		description: `Check the Reference ID ${ref} and the Front-End Partner ID ${partner}.`,
+	};
+}
+
 function httpFailure(
 	response: HttpResponse,
 	body: Record<string, unknown> | undefined,
@@ -104,74 +185,16 @@ function httpFailure(
 	const vendorError = readVendorError(body);
 	const vendorCode = vendorError?.code;
 	const vendorMessage = vendorError?.message;
-	const said = vendorMessage ? `: ${vendorMessage}` : '';
 	const base = { httpCode, vendorCode, vendorMessage };
-	const ref = `"${query.referenceId}"`;
-	const partner = `"${query.frontEndPartnerId}"`;
-
-	switch (vendorCode) {
-		case NO_RECORD_OF_BATCH:
-			return {
-				ok: false,
-				noRecord: true,
-				failure: {
-					...base,
-					message: `Interswitch has no batch with reference ${ref} for front-end partner ${partner} (10904)`,
-					description:
-						'Check the Reference ID (the transaction reference used when the tokens were generated) and the Front-End Partner ID. If the batch was submitted moments ago, turn on the option "Treat No Record of Batch as Pending".',
-				},
-			};
-		case 'E50':
-			return {
-				ok: false,
-				failure: {
-					...base,
-					message: `Interswitch says the Reference ID is empty (E50${said})`,
-					description:
-						'Map the batch reference used when the tokens were generated into Reference ID.',
-				},
-			};
-		case '10801':
-			return {
-				ok: false,
-				failure: {
-					...base,
-					message: `Interswitch does not know the front-end partner ${partner} (10801)`,
-					description:
-						'Check the Front-End Partner ID in the node, or the default in the Interswitch Paycode API credential.',
-				},
-			};
-		case '10400':
-			return {
-				ok: false,
-				failure: {
-					...base,
-					message: `Interswitch says a required field is missing (10400${said})`,
-					description: 'Check that Reference ID and Front-End Partner ID are both set.',
-				},
-			};
-		case '10500':
-			return {
-				ok: false,
-				failure: {
-					...base,
-					message: `Interswitch could not process the request (10500${said})`,
-					description:
-						'Interswitch could not validate the request or its authentication details. Check the credential (client ID, secret, signature settings) and try again later.',
-				},
-			};
-		case 'E24':
-			return {
-				ok: false,
-				failure: {
-					...base,
-					message: `Interswitch refused the request signature: its timestamp is out of window (E24)`,
-					description:
-						"The Timestamp header comes from this machine's clock, which looks wrong. Set the clock right (for example with NTP) and try again.",
-				},
-			};
-		default:
-			break;
+	const words: Words = {
+		ref: `"${query.referenceId}"`,
+		partner: `"${query.frontEndPartnerId}"`,
+		said: vendorMessage ? `: ${vendorMessage}` : '',
+	};
+	const business = vendorCode === undefined ? undefined : BUSINESS_ERRORS[vendorCode];
+	if (business !== undefined) {
+		const noRecord = vendorCode === NO_RECORD_OF_BATCH ? { noRecord: true } : {};
+		return { ok: false, ...noRecord, failure: { ...base, ...business(words) } };
 	}
 	if (vendorCode !== undefined && status !== 429 && status < 500) {
 		// Another business error: Interswitch's own words, not a guess about authorization.
@@ -179,15 +202,15 @@ function httpFailure(
 			ok: false,
 			failure: {
 				...base,
-				message: `Interswitch refused the status request (${vendorCode}${said})`,
-				description: `Check the Reference ID ${ref} and the Front-End Partner ID ${partner}.`,
+				message: `Interswitch refused the status request (${vendorCode}${words.said})`,
+				description: `Check the Reference ID ${words.ref} and the Front-End Partner ID ${words.partner}.`,
 			},
 		};
 	}
 	if (status === 401) {
 		// A 401 without a business code is about the access token itself.
 		const reason =
-			typeof body?.error_description === 'string' ? `: ${body.error_description}` : said;
+			typeof body?.error_description === 'string' ? `: ${body.error_description}` : words.said;
 		return {
 			ok: false,
 			tokenRejected: true,
@@ -200,56 +223,7 @@ function httpFailure(
 			},
 		};
 	}
-	if (status === 403) {
-		return {
-			ok: false,
-			failure: {
-				...base,
-				message: `Interswitch refused access (HTTP 403${said})`,
-				description:
-					'The client may not use the Paycode API, or Interswitch expects signed requests: check the signature setting in the credential.',
-			},
-		};
-	}
-	if (status === 404) {
-		return {
-			ok: false,
-			failure: {
-				...base,
-				message: `Interswitch has no batch status endpoint at the Context URL (HTTP 404)`,
-				description:
-					'Check the Context URL in the credential: the path /pwm/bulk/tokens/comprehensive/status is appended to it.',
-			},
-		};
-	}
-	if (status === 429) {
-		return {
-			ok: false,
-			failure: {
-				...base,
-				message: `Interswitch's rate limit was reached (HTTP 429, ${attemptsText(response.attempts)})`,
-				description: "Lower the node's Max Concurrent Requests, or check fewer batches at a time.",
-			},
-		};
-	}
-	if (status >= 500) {
-		return {
-			ok: false,
-			failure: {
-				...base,
-				message: `Interswitch had a server error (HTTP ${status}, ${attemptsText(response.attempts)})`,
-				description: `Interswitch could not answer${said || '.'} This is on Interswitch's side; try again later.`,
-			},
-		};
-	}
-	return {
-		ok: false,
-		failure: {
-			...base,
-			message: `Interswitch answered HTTP ${status}${said}`,
-			description: `Check the Reference ID ${ref} and the Front-End Partner ID ${partner}.`,
-		},
-	};
+	return { ok: false, failure: { ...base, ...statusMeaning(status, response.attempts, words) } };
 }
 
 function readVendorError(

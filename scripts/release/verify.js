@@ -1,6 +1,7 @@
 // @ts-check
 /**
  * `npm run verify`: offline, what n8n's community-package verification checks.
+ * 0. the import graph: no cycles, credentials on leaf modules, nothing low importing anything high;
  * 1. ESLint with both rule sets (eslint-plugin-n8n-nodes-base, @n8n/eslint-plugin-community-nodes)
  *    on the TypeScript sources, then on the built dist/*.js that would be published;
  * 2. the package rules: name convention, MIT licence, no runtime dependencies, no install
@@ -36,6 +37,9 @@ run('ESLint on the sources (both rule sets)', process.execPath, [
 	'--max-warnings',
 	'0',
 	'.',
+]);
+run('import graph (no cycles; each room imports only what is below it)', process.execPath, [
+	path.join(__dirname, 'check-imports.js'),
 ]);
 run('build', process.execPath, [
 	path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'),

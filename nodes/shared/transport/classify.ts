@@ -8,7 +8,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { operationError } from '../errors';
 import type { FailureReason, NetworkFailure } from './types';
-import { TOKEN_ENDPOINT_PROPERTY } from './types';
+import { TOKEN_ENDPOINT_PROPERTY } from '../token-endpoint';
 
 export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
 	'ECONNRESET',

@@ -30,9 +30,4 @@ export type {
 	SendOptions,
 	SendResult,
 } from './types';
-export {
-	DEFAULT_RETRY_POLICY,
-	MEBIBYTE,
-	RETRYABLE_STATUSES,
-	TOKEN_ENDPOINT_PROPERTY,
-} from './types';
+export { DEFAULT_RETRY_POLICY, MEBIBYTE, RETRYABLE_STATUSES } from './types';

@@ -94,10 +94,3 @@ export interface AttemptState {
 	stage: 'token' | 'request';
 	tokenHost?: string;
 }
-
-/**
- * A credential's preAuthentication throws its failures with `tokenEndpoint` (the host it asked),
- * so that the node can say the token endpoint failed, not the API. n8n wraps them: look through
- * the cause chain.
- */
-export const TOKEN_ENDPOINT_PROPERTY = 'tokenEndpoint';

@@ -6,6 +6,8 @@
  */
 import { gzipSync } from 'zlib';
 
+import { networkErrorCode, parseRetryAfter } from '../../../nodes/shared/transport';
+
 import { harness, useEmulator } from '../../harness/helpers';
 import { singleNodeWorkflow } from '../../harness/workflows';
 import type { TestServer } from '../../harness/servers';
@@ -148,5 +150,25 @@ describe('the transport against real-world servers', () => {
 		expect(errors).toEqual([]);
 		expect(available).toHaveLength(20);
 		expect(server.requests).toHaveLength(20);
+	});
+});
+
+describe('transport: what an answer or an error means', () => {
+	test('Retry-After as seconds or as an HTTP date', () => {
+		const now = Date.parse('2026-11-21T10:00:00Z');
+		expect(parseRetryAfter('3', now)).toBe(3000);
+		expect(parseRetryAfter('Sat, 21 Nov 2026 10:00:05 GMT', now)).toBe(5000);
+		expect(parseRetryAfter('Sat, 21 Nov 2026 09:00:00 GMT', now)).toBe(0);
+		expect(parseRetryAfter('soon', now)).toBeUndefined();
+		expect(parseRetryAfter(undefined, now)).toBeUndefined();
+	});
+
+	test('network codes are found anywhere in the cause chain', () => {
+		expect(networkErrorCode({ message: 'x', cause: { code: 'ECONNRESET' } })).toBe('ECONNRESET');
+		expect(networkErrorCode({ code: 'ERR_BAD_RESPONSE', cause: { code: 'ECONNREFUSED' } })).toBe(
+			'ECONNREFUSED',
+		);
+		expect(networkErrorCode(new Error('socket hang up'))).toBe('ECONNRESET');
+		expect(networkErrorCode(new Error('The Base URL uses plain http://'))).toBeUndefined();
 	});
 });

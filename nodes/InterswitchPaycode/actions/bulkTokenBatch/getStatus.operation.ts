@@ -6,6 +6,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { Deferred, Routed } from '../../../shared/runner/items';
 import { toRouted } from '../../../shared/runner/items';
+import type { ItemScope } from '../../../shared/runner/batch';
 import { runBatch } from '../../../shared/runner/batch';
 import type { ChangeFilter } from '../../../shared/changes';
 import { changesOptions, onlyChangesProperty, stateKey } from '../../../shared/changes';
@@ -122,117 +123,36 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** What every item of one run shares. */
+interface RunOptions {
+	mode: OutputMode;
+	pins: PinMode;
+	batchSummary: boolean;
+	noRecordAsPending: boolean;
+	/** Run as an AI tool: one answer for the agent, and Only Changes does not apply. */
+	tool: boolean;
+}
+
+const SPEC = {
+	credentialType: PAYCODE_CREDENTIAL,
+	credentialLabel: 'Interswitch Paycode API',
+	outputCount: TOKEN_BRANCHES.length,
+	failedOutput: FAILED_OUTPUT,
+	itemParameters: [
+		['referenceId', ''],
+		['frontEndPartnerId', ''],
+		['expectedTokenCount', 0],
+	] as Array<[string, unknown]>,
+};
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const options = this.getNodeParameter('options', 0, {}) as {
-		noRecordAsPending?: boolean;
-		pinsForAgents?: boolean;
-	};
-	// As an AI tool, one answer describes every branch (see nodes/shared/tool.ts), and no PIN
-	// goes to a model unless the option says so, whatever One-Time PINs says.
-	const tool = isToolExecution(this);
-	const mode = tool ? 'perBatch' : (this.getNodeParameter('output', 0, 'perToken') as OutputMode);
-	const pins: PinMode = tool
-		? options.pinsForAgents === true
-			? 'include'
-			: 'omit'
-		: (this.getNodeParameter('oneTimePins', 0, 'mask') as PinMode);
-	const noRecordAsPending = options.noRecordAsPending === true;
-	const batchSummary =
-		mode === 'perBatch' ||
-		(this.getNodeParameter('batchSummary', 0, this.getNode().typeVersion < 1.2) as boolean);
+	const run = readRunOptions(this);
 	const routed = await runBatch(
-		tool ? toolContext(this) : this,
-		{
-			credentialType: PAYCODE_CREDENTIAL,
-			credentialLabel: 'Interswitch Paycode API',
-			outputCount: TOKEN_BRANCHES.length,
-			failedOutput: FAILED_OUTPUT,
-			itemParameters: [
-				['referenceId', ''],
-				['frontEndPartnerId', ''],
-				['expectedTokenCount', 0],
-			],
-		},
-		async ({
-			itemIndex,
-			ctx,
-			credentials,
-			settings,
-			wait,
-			changes,
-			secrets,
-			fail,
-		}): Promise<Routed | Deferred> => {
-			const base = contextUrl(credentials);
-			if (!base.ok)
-				throw fail(base.problem, 'Fix the Context URL in the Interswitch Paycode API credential.');
-			const checked = checkBatchQuery({
-				referenceId: ctx.getNodeParameter('referenceId', itemIndex, ''),
-				frontEndPartnerId: ctx.getNodeParameter('frontEndPartnerId', itemIndex, ''),
-				expectedTokenCount: ctx.getNodeParameter('expectedTokenCount', itemIndex, 0),
-				credentialPartnerId: credentials.frontEndPartnerId,
-				waitForCompletion: wait.enabled,
-			});
-			if (!checked.ok) throw fail(checked.problem, checked.description);
-			const { referenceId, frontEndPartnerId, expectedCount } = checked.value;
-			const route: RouteOptions = { mode, pins, frontEndPartnerId, expectedCount, batchSummary };
-			const request = statusRequest(base.url, referenceId, frontEndPartnerId);
-			const query = { referenceId, frontEndPartnerId };
-			const check = async () => {
-				const outcome = interpretStatus(
-					await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, {
-						secrets,
-						credentials,
-					}),
-					query,
-					base.url,
-				);
-				if (outcome.ok || !outcome.tokenRejected) return outcome;
-				// The token was refused though it had not expired (revoked, or issued for another
-				// environment): ask n8n to renew it once and try again.
-				const retry = await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, {
-					secrets,
-					credentials,
-					renewCredentialOn401: true,
-				});
-				return interpretStatus(retry, query, base.url);
-			};
-			const poll = await pollUntilDone(ctx, wait, check, (outcome) =>
-				outcome.ok
-					? outcome.batch.successful.length + outcome.batch.failed.length >=
-						(route.expectedCount ?? 0)
-					: !(outcome.noRecord && noRecordAsPending),
-			);
-			const outcome = poll.result;
-			if (!outcome.ok && !(outcome.noRecord && noRecordAsPending))
-				throw toNodeApiError(ctx.getNode(), outcome.failure, itemIndex);
-			const noRecordKey = stateKey('token', frontEndPartnerId, referenceId, 'no record');
-			const routeAll = (filter?: ChangeFilter) => {
-				let outputs: Array<Array<Record<string, unknown>>>;
-				if (outcome.ok) {
-					outputs = routeBatch(outcome.batch, route, filter);
-				} else {
-					const note = 'Interswitch has no record of this batch yet (10904); check again later';
-					const warnings = filter?.notice ? [filter.notice] : undefined;
-					const kept = !filter || filter.keep(noRecordKey);
-					outputs = [
-						kept ? [pendingItem(referenceId, route, 0, undefined, warnings, note)] : [],
-						[],
-						[],
-					];
-				}
-				if (poll.timedOut) markTimedOut(outputs[PENDING_OUTPUT], poll, wait);
-				return toRouted(outputs, itemIndex);
-			};
-			if (!changes.enabled || tool) return routeAll();
-			// Only Changes Since Last Run: routed once every batch is checked (nodes/shared/changes.ts).
-			return {
-				changeKeys: outcome.ok ? batchChangeKeys(outcome.batch, route) : [noRecordKey],
-				route: routeAll,
-			};
-		},
+		run.tool ? toolContext(this) : this,
+		SPEC,
+		async (scope) => await checkBatch(scope, run),
 	);
-	if (!tool) return routed;
+	if (!run.tool) return routed;
 	return toolResult(routed, this.getInputData().length, {
 		subject: 'batch',
 		idField: 'batchReference',
@@ -251,6 +171,112 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			json.status === 'pending' ? ((json.outstandingCount as number | null) ?? 0) : undefined,
 		requested: (itemIndex) => requestedText(this, 'referenceId', itemIndex),
 	});
+}
+
+function readRunOptions(ctx: IExecuteFunctions): RunOptions {
+	const options = ctx.getNodeParameter('options', 0, {}) as {
+		noRecordAsPending?: boolean;
+		pinsForAgents?: boolean;
+	};
+	// As an AI tool, one answer describes every branch (see nodes/shared/tool.ts), and no PIN
+	// goes to a model unless the option says so, whatever One-Time PINs says.
+	const tool = isToolExecution(ctx);
+	const mode = tool ? 'perBatch' : (ctx.getNodeParameter('output', 0, 'perToken') as OutputMode);
+	const pins: PinMode = tool
+		? options.pinsForAgents === true
+			? 'include'
+			: 'omit'
+		: (ctx.getNodeParameter('oneTimePins', 0, 'mask') as PinMode);
+	const batchSummary =
+		mode === 'perBatch' ||
+		(ctx.getNodeParameter('batchSummary', 0, ctx.getNode().typeVersion < 1.2) as boolean);
+	return { mode, pins, batchSummary, noRecordAsPending: options.noRecordAsPending === true, tool };
+}
+
+/** One input item: its batch checked (and waited for, with Wait for Completion), then routed. */
+async function checkBatch(scope: ItemScope, run: RunOptions): Promise<Routed | Deferred> {
+	const { itemIndex, ctx, credentials, wait, changes, fail } = scope;
+	const base = contextUrl(credentials);
+	if (!base.ok)
+		throw fail(base.problem, 'Fix the Context URL in the Interswitch Paycode API credential.');
+	const checked = checkBatchQuery({
+		referenceId: ctx.getNodeParameter('referenceId', itemIndex, ''),
+		frontEndPartnerId: ctx.getNodeParameter('frontEndPartnerId', itemIndex, ''),
+		expectedTokenCount: ctx.getNodeParameter('expectedTokenCount', itemIndex, 0),
+		credentialPartnerId: credentials.frontEndPartnerId,
+		waitForCompletion: wait.enabled,
+	});
+	if (!checked.ok) throw fail(checked.problem, checked.description);
+	const { referenceId, frontEndPartnerId, expectedCount } = checked.value;
+	const route: RouteOptions = {
+		mode: run.mode,
+		pins: run.pins,
+		frontEndPartnerId,
+		expectedCount,
+		batchSummary: run.batchSummary,
+	};
+	const query = { referenceId, frontEndPartnerId };
+	const poll = await pollUntilDone(
+		ctx,
+		wait,
+		async () => await queryStatus(scope, base.url, query),
+		(outcome) =>
+			outcome.ok
+				? outcome.batch.successful.length + outcome.batch.failed.length >= (expectedCount ?? 0)
+				: !(outcome.noRecord && run.noRecordAsPending),
+	);
+	const outcome = poll.result;
+	if (!outcome.ok && !(outcome.noRecord && run.noRecordAsPending))
+		throw toNodeApiError(ctx.getNode(), outcome.failure, itemIndex);
+	const noRecordKey = stateKey('token', frontEndPartnerId, referenceId, 'no record');
+	const routeAll = (filter?: ChangeFilter) => {
+		let outputs: Array<Array<Record<string, unknown>>>;
+		if (outcome.ok) {
+			outputs = routeBatch(outcome.batch, route, filter);
+		} else {
+			const note = 'Interswitch has no record of this batch yet (10904); check again later';
+			const warnings = filter?.notice ? [filter.notice] : undefined;
+			const kept = !filter || filter.keep(noRecordKey);
+			outputs = [
+				kept ? [pendingItem(referenceId, route, 0, undefined, warnings, note)] : [],
+				[],
+				[],
+			];
+		}
+		if (poll.timedOut) markTimedOut(outputs[PENDING_OUTPUT], poll, wait);
+		return toRouted(outputs, itemIndex);
+	};
+	if (!changes.enabled || run.tool) return routeAll();
+	// Only Changes Since Last Run: routed once every batch is checked (nodes/shared/changes.ts).
+	return {
+		changeKeys: outcome.ok ? batchChangeKeys(outcome.batch, route) : [noRecordKey],
+		route: routeAll,
+	};
+}
+
+/**
+ * One status request; when Interswitch refused the token though it had not expired (revoked, or
+ * issued for another environment), n8n is asked to renew it once and the request is sent again.
+ */
+async function queryStatus(
+	scope: ItemScope,
+	baseUrl: string,
+	query: { referenceId: string; frontEndPartnerId: string },
+) {
+	const { ctx, settings, secrets, credentials } = scope;
+	const request = statusRequest(baseUrl, query.referenceId, query.frontEndPartnerId);
+	const send = async (renewCredentialOn401: boolean) =>
+		interpretStatus(
+			await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, {
+				secrets,
+				credentials,
+				renewCredentialOn401,
+			}),
+			query,
+			baseUrl,
+		);
+	const outcome = await send(false);
+	return outcome.ok || !outcome.tokenRejected ? outcome : await send(true);
 }
 
 /**

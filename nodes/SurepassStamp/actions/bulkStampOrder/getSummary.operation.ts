@@ -6,6 +6,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { Deferred, Routed } from '../../../shared/runner/items';
 import { toRouted } from '../../../shared/runner/items';
+import type { ItemScope } from '../../../shared/runner/batch';
 import { runBatch } from '../../../shared/runner/batch';
 import type { ChangeFilter } from '../../../shared/changes';
 import { changesOptions, onlyChangesProperty } from '../../../shared/changes';
@@ -23,7 +24,7 @@ import {
 	summaryRequest,
 	surepassBaseUrl,
 } from '../../api';
-import type { OutputMode } from '../../summary';
+import type { OutputMode, StampRoute } from '../../summary';
 import {
 	FAILED_OUTPUT,
 	isOrderComplete,
@@ -86,6 +87,21 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** What every item of one run shares. */
+interface RunOptions {
+	route: StampRoute;
+	/** Run as an AI tool: one answer for the agent, and Only Changes does not apply. */
+	tool: boolean;
+}
+
+const SPEC = {
+	credentialType: SUREPASS_CREDENTIAL,
+	credentialLabel: 'Surepass API',
+	outputCount: STAMP_BRANCHES.length,
+	failedOutput: FAILED_OUTPUT,
+	itemParameters: [['bulkOrderId', '']] as Array<[string, unknown]>,
+};
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	// As an AI tool, one answer describes every branch (see nodes/shared/tool.ts).
 	const tool = isToolExecution(this);
@@ -93,55 +109,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const orderTotals =
 		mode === 'perStamp' &&
 		(this.getNodeParameter('orderTotals', 0, this.getNode().typeVersion < 1.1) as boolean);
+	const run: RunOptions = { route: { mode, orderTotals }, tool };
 	const routed = await runBatch(
 		tool ? toolContext(this) : this,
-		{
-			credentialType: SUREPASS_CREDENTIAL,
-			credentialLabel: 'Surepass API',
-			outputCount: STAMP_BRANCHES.length,
-			failedOutput: FAILED_OUTPUT,
-			itemParameters: [['bulkOrderId', '']],
-		},
-		async ({
-			itemIndex,
-			ctx,
-			credentials,
-			settings,
-			wait,
-			changes,
-			secrets,
-			fail,
-		}): Promise<Routed | Deferred> => {
-			const base = surepassBaseUrl(credentials);
-			if (!base.ok) throw fail(base.problem, 'Fix the Base URL in the Surepass API credential.');
-			const checked = checkBulkOrderInput(ctx.getNodeParameter('bulkOrderId', itemIndex, ''));
-			if (!checked.ok) throw fail(checked.problem, checked.description);
-			const bulkOrderId = checked.value;
-			const request = summaryRequest(base.url, bulkOrderId);
-			const send = { secrets, statusOf: envelopeStatus, credentials };
-			const poll = await pollUntilDone(
-				ctx,
-				wait,
-				async () =>
-					interpretSummary(
-						await sendWithRetry(ctx, SUREPASS_CREDENTIAL, request, settings.policy, send),
-						bulkOrderId,
-						base.url,
-					),
-				(outcome) => !outcome.ok || isOrderComplete(outcome.summary),
-			);
-			const outcome = poll.result;
-			if (!outcome.ok) throw toNodeApiError(ctx.getNode(), outcome.failure, itemIndex);
-			const route = (filter?: ChangeFilter) => {
-				const outputs = routeSummary(outcome.summary, { mode, orderTotals }, filter);
-				if (poll.timedOut) markTimedOut(outputs[0], poll, wait);
-				return toRouted(outputs, itemIndex);
-			};
-			// Only Changes Since Last Run: routed once every order is checked (nodes/shared/changes.ts).
-			return changes.enabled && !tool
-				? { changeKeys: stampChangeKeys(outcome.summary), route }
-				: route();
-		},
+		SPEC,
+		async (scope) => await checkOrder(scope, run),
 	);
 	if (!tool) return routed;
 	return toolResult(routed, this.getInputData().length, {
@@ -153,6 +125,40 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		subjectFields: ['quantity', 'unlistedCount', 'waitTimedOut'],
 		requested: (itemIndex) => requestedText(this, 'bulkOrderId', itemIndex),
 	});
+}
+
+/** One input item: its order's summary (waited for, with Wait for Completion), then routed. */
+async function checkOrder(scope: ItemScope, run: RunOptions): Promise<Routed | Deferred> {
+	const { itemIndex, ctx, credentials, settings, wait, changes, secrets, fail } = scope;
+	const base = surepassBaseUrl(credentials);
+	if (!base.ok) throw fail(base.problem, 'Fix the Base URL in the Surepass API credential.');
+	const checked = checkBulkOrderInput(ctx.getNodeParameter('bulkOrderId', itemIndex, ''));
+	if (!checked.ok) throw fail(checked.problem, checked.description);
+	const bulkOrderId = checked.value;
+	const request = summaryRequest(base.url, bulkOrderId);
+	const send = { secrets, statusOf: envelopeStatus, credentials };
+	const poll = await pollUntilDone(
+		ctx,
+		wait,
+		async () =>
+			interpretSummary(
+				await sendWithRetry(ctx, SUREPASS_CREDENTIAL, request, settings.policy, send),
+				bulkOrderId,
+				base.url,
+			),
+		(outcome) => !outcome.ok || isOrderComplete(outcome.summary),
+	);
+	const outcome = poll.result;
+	if (!outcome.ok) throw toNodeApiError(ctx.getNode(), outcome.failure, itemIndex);
+	const route = (filter?: ChangeFilter) => {
+		const outputs = routeSummary(outcome.summary, run.route, filter);
+		if (poll.timedOut) markTimedOut(outputs[0], poll, wait);
+		return toRouted(outputs, itemIndex);
+	};
+	// Only Changes Since Last Run: routed once every order is checked (nodes/shared/changes.ts).
+	return changes.enabled && !run.tool
+		? { changeKeys: stampChangeKeys(outcome.summary), route }
+		: route();
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * A misbehaving vendor cannot leak a secret, exhaust memory, stall n8n or hang a run. One test per
- * problem found by trying the package as an attacker would (numbered as in the issue that listed
- * them); each failed on the code before the fix. The README's reliability table is written from
+ * problem found by trying the package as an attacker would, grouped by the behaviour it proves;
+ * each failed on the code before the fix. The README's reliability table is written from
  * these results. Servers that behave like real ones (Content-Length, gzip, keep-alive, TLS) are
  * in test/harness/servers.ts; the rest runs against the emulator.
  */
@@ -22,9 +22,24 @@ type Mode = 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow';
 const MODES: Mode[] = ['continueRegularOutput', 'continueErrorOutput', 'stopWorkflow'];
 const SEED_ORDER = 'bulk_stamp_v2_vomMHvHnecrlzTPRtyL';
 
-const rows = new Map<number, string>();
-function row(item: number, problem: string, now: string) {
-	rows.set(item, `| ${item} | ${problem} | ${stable(now)} |`);
+/** The report's areas, in the order its table lists them. */
+const AREAS = [
+	'Secrets',
+	'Answers',
+	'Token endpoint',
+	'Waiting',
+	'Stop and cancel',
+	'Retries',
+	'Messages',
+	'Inputs',
+	'Money',
+] as const;
+type Area = (typeof AREAS)[number];
+/** The rows this suite reports, one per problem it proves fixed. */
+const EXPECTED_ROWS = 16;
+const rows: Array<{ area: Area; text: string }> = [];
+function row(area: Area, problem: string, now: string) {
+	rows.push({ area, text: `| ${area} | ${problem} | ${stable(now)} |` });
 }
 
 const servers: TestServer[] = [];
@@ -125,7 +140,7 @@ function errorOf(outputs: INodeExecutionData[][], itemIndex = 0) {
 	return found[0].error as unknown as { message: string; description: string };
 }
 
-describe('1. secrets echoed back by a vendor', () => {
+describe('secrets: a vendor that echoes a secret back never makes it leak', () => {
 	test.each(MODES)(
 		'an access token echoed by the status endpoint (401 and 500) and Basic credentials echoed by Passport never appear (%s)',
 		async (onError) => {
@@ -175,7 +190,7 @@ describe('1. secrets echoed back by a vendor', () => {
 				expect(text).not.toContain(secret);
 			if (onError === 'continueRegularOutput') {
 				row(
-					1,
+					'Secrets',
 					'The Paycode API echoes the access token (a 401 `error_description`, a 500 message); Passport echoes the `Authorization: Basic …` header',
 					`Every error is scrubbed where it leaves the node of every secret the run has known (client secret, each access token issued during the run, their Basic, percent-encoded and JSON-escaped forms): "${errorOf(passport.outputs('Node')).message}"`,
 				);
@@ -184,7 +199,7 @@ describe('1. secrets echoed back by a vendor', () => {
 	);
 });
 
-describe('2. one-time PINs stored in clear by default', () => {
+describe('secrets: one-time PINs are masked unless the user chooses otherwise', () => {
 	test('version 1.1 of the node masks the PINs unless told otherwise; a workflow saved with version 1 keeps including them', async () => {
 		const latest = await paycode({ items: [{ ref: '123456' }], typeVersion: 1.1 });
 		const pins = (result: typeof latest) =>
@@ -197,14 +212,14 @@ describe('2. one-time PINs stored in clear by default', () => {
 		const saved = await paycode({ items: [{ ref: '123456' }], typeVersion: 1 });
 		expect(pins(saved)).toEqual(expect.arrayContaining(['4321', '1234']));
 		row(
-			2,
+			'Secrets',
 			'One-Time PINs: *Include* was the default, and n8n 2.41.1 saves node output in clear in its execution history',
 			'Version 1.1 of the node masks PINs by default (workflows saved with version 1 keep their behaviour); choosing *Include* shows a notice saying where the PINs will be stored and how to prevent it; `npm run test:e2e` checks, per mode, whether the PINs appear in the saved execution and in the REST answer',
 		);
 	});
 });
 
-describe('3. no bound on the size of an answer', () => {
+describe('answers: bounded in size, before and after decompression', () => {
 	test('a 40 MB body (with Content-Length) and a gzip bomb (300 MB in 0.3 MB) stop at the bound, which an option can raise', async () => {
 		const big = Buffer.from(
 			JSON.stringify({
@@ -253,14 +268,14 @@ describe('3. no bound on the size of an answer', () => {
 		});
 		expect(raised.outputs('Node')[0].map((item) => item.json.count)).toEqual([1]);
 		row(
-			3,
+			'Answers',
 			'No bound on the size of an answer: a 300 MB gzip body (0.3 MB on the wire) or a 200 MB plain body was read whole',
 			'The body is read as a stream and reading stops past *Max Response Size (MB)* (default 32 MB, counted after decompression, so a compression bomb stops at the same bound): "Surepass\'s answer is too large: the answer is larger than 32 MB"',
 		);
 	});
 });
 
-describe('4. duplicate stamps', () => {
+describe('answers: duplicate stamps are found in one pass, with one bounded warning', () => {
 	// 30,000 keeps a regression visible without hanging the suite: the quadratic version took about
 	// 45 s here and wrote 30,000 warnings; the linear one takes a fraction of a second (npm run bench).
 	test('30,000 stamps each listed twice parse in one pass, with one bounded warning', () => {
@@ -308,14 +323,14 @@ describe('4. duplicate stamps', () => {
 			new Set([...pending, ...available].map((item) => (item.json.warnings as string[]).length)),
 		).toEqual(new Set([1]));
 		row(
-			4,
+			'Answers',
 			'Every stamp listed in two branches made parsing quadratic (16,000 stamps: 12.8 s; 50,000 through the engine blocked n8n about 50 s) and every item carried one warning per duplicate',
 			'One pass over the stamps; one warning per order with the count and the first 5 IDs: "20,000 stamps are listed more than once (20,000 in more than one branch); …"',
 		);
 	});
 });
 
-describe('5. deep nesting and numbers JSON cannot hold', () => {
+describe('answers: deep nesting and numbers JSON cannot hold are described in words', () => {
 	test('a count nested 100,000 levels deep and quantity 1e309 are described in words', async () => {
 		const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
 		const body = `{"data":{"client_id":"${SEED_ORDER}","quantity":1e309,"summary":{"pending":{"count":${deep},"stamps":[]},"available":{"count":1,"stamps":["stamp_v2_x"]},"failed":{"stamps":[]}}},"status_code":200,"success":true}`;
@@ -327,14 +342,14 @@ describe('5. deep nesting and numbers JSON cannot hold', () => {
 			'"quantity" is not a whole number (a number too large to hold)',
 		]);
 		row(
-			5,
+			'Answers',
 			'A `count` nested 100,000 levels deep ended as "Maximum call stack size exceeded"; `quantity: 1e309` showed as "(null)"',
 			`Values are described, never serialised: "${(item.json.warnings as string[]).join('", "')}"`,
 		);
 	});
 });
 
-describe('6. the Passport token request and the Timeout and Cancel', () => {
+describe('token endpoint: bounded by the Timeout and by the cancel', () => {
 	test('a Passport that accepts and never answers is named, and follows the Timeout', async () => {
 		const passport = await own(startHttpServer(() => undefined));
 		const credential = {
@@ -354,7 +369,7 @@ describe('6. the Passport token request and the Timeout and Cancel', () => {
 		expect(passport.requests).toHaveLength(1);
 		expect(emulator.requestsTo('interswitch')).toHaveLength(0);
 		row(
-			6,
+			'Token endpoint',
 			"The Passport token request ignored *Timeout* and the execution's cancel (a Passport that never answers: 30.3 s with a 500 ms Timeout; a cancel 1 s in ended the run at 30.0 s), and the error blamed the status endpoint",
 			`The token request runs inside the request's deadline and cancel signal: "${error.message}"; a cancel ends the run at once, recorded as canceled`,
 		);
@@ -384,7 +399,7 @@ describe('6. the Passport token request and the Timeout and Cancel', () => {
 	});
 });
 
-describe('7. token renewal stampede', () => {
+describe('token endpoint: one renewal for many items', () => {
 	test('a token that expires while 50 requests are in flight costs one Passport request, never two at once', async () => {
 		// A stored credential with a valid token, as n8n holds it after an earlier run.
 		const earlier = await paycode({ items: [{ ref: '123456' }] });
@@ -428,14 +443,14 @@ describe('7. token renewal stampede', () => {
 		expect(result.outputs('Node')[1]).toHaveLength(9);
 		expect(emulator.requestsTo('passport')).toHaveLength(1);
 		row(
-			7,
+			'Token endpoint',
 			'A token expiring mid-run at concurrency 50 caused 50 simultaneous Passport requests (84 with a 1 s token lifetime); an invalid item 0 made 10 token requests instead of 1',
 			'One token request per credential at a time: identical concurrent requests share one, and a renewal that just finished is handed to callers that ask a moment later. 50 items with an expired token: 1 Passport request, at most 1 in flight; invalid item 0 with 9 others: 1 request',
 		);
 	});
 });
 
-describe('8. the first item waiting alone', () => {
+describe('waiting: items that wait for completion start together', () => {
 	test('three batches waiting for completion start together', async () => {
 		const gate = emulator.gather(3, { route: 'interswitch', fallbackMs: 20_000 });
 		const items = ['PROGRESS-2-a', 'PROGRESS-2-b', 'PROGRESS-2-c'].map((ref) => ({ ref }));
@@ -451,14 +466,14 @@ describe('8. the first item waiting alone', () => {
 		expect(gate.gathered).toBe(true);
 		expect(result.outputs('Node')[1]).toHaveLength(3);
 		row(
-			8,
+			'Waiting',
 			'The first item ran alone for its whole Wait for Completion (items 1 and 2 started only after it: 5 minutes late with the default Max Wait)',
 			'All items start together (the token is fetched once however many ask at once); three waiting batches were in flight at the same moment',
 		);
 	});
 });
 
-describe('9. Stop on error', () => {
+describe('stop on error: the first failure stops the others at once', () => {
 	test('the first failure stops the others at once', async () => {
 		const items = [{ id: '' }, { id: 'bulk_stamp_v2_progress_999_stop' }];
 		const result = await stamp({
@@ -471,14 +486,14 @@ describe('9. Stop on error', () => {
 		const requests = emulator.requestsTo('surepass').length;
 		expect(requests).toBeLessThanOrEqual(1);
 		row(
-			9,
+			'Stop and cancel',
 			'With *Stop Workflow*, item 0 failing at once while item 1 polled: the error came after 3.2 s and 16 more requests',
 			`The first failure aborts the other items' requests and waits: "${(result.error as Error).message}", with at most one request made for the other item`,
 		);
 	});
 });
 
-describe('10. a cancelled run', () => {
+describe('cancel: a cancelled run is recorded as canceled', () => {
 	test('is recorded as canceled, not as failed', async () => {
 		const controller = new AbortController();
 		const running = stamp({
@@ -493,14 +508,14 @@ describe('10. a cancelled run', () => {
 		const result = await running;
 		expect(result.run.status).toBe('canceled');
 		row(
-			10,
+			'Stop and cancel',
 			'Cancelling a waiting run recorded it as failed ("…was cancelled while waiting…"), because n8n recognises cancellation by its own error',
 			`The node ends with n8n's own cancellation error: the run's status is "${result.run.status}"`,
 		);
 	});
 });
 
-describe('11. retryable failures in disguise', () => {
+describe('retries: failures in disguise are retried, untrusted certificates are not', () => {
 	test('a Surepass error envelope with status_code 503 or 429 inside an HTTP 200 is retried', async () => {
 		const envelope = (status: number) => ({
 			data: null,
@@ -530,14 +545,14 @@ describe('11. retryable failures in disguise', () => {
 		);
 		expect(server.requests).toHaveLength(0);
 		row(
-			11,
+			'Retries',
 			'`success: false` with `status_code` 429 or 5xx inside an HTTP 200 was reported but never retried; TLS failures (self-signed, expired) were presented as credential problems',
 			`The envelope's status decides the retry (503, then 429, then the summary: 3 requests, routed); TLS: "${error.message}"`,
 		);
 	});
 });
 
-describe('12. messages rewritten by n8n', () => {
+describe('messages: IDs reach the user as they are', () => {
 	test('IDs that contain errno-like words reach the user as they are', async () => {
 		const result = await paycode({ items: [{ ref: 'REF-ECONNRESET-7' }] });
 		const error = errorOf(result.outputs('Node'));
@@ -549,14 +564,14 @@ describe('12. messages rewritten by n8n', () => {
 			'Surepass has no bulk stamp order "bulk_stamp_v2_EnoEnt_missing"',
 		);
 		row(
-			12,
+			'Messages',
 			'n8n replaced any message containing an errno-like word: the ID `REF-ECONNRESET-7` turned the message into "The connection to the server was closed unexpectedly…"',
 			`Messages are put back as written: "${error.message}"`,
 		);
 	});
 });
 
-describe('13. IDs that are not IDs', () => {
+describe('inputs: IDs that are not IDs are refused', () => {
 	test('an object or a list mapped into an ID is refused; line and paragraph separators, NEL and zero-width characters too', async () => {
 		const items = [
 			{ ref: { id: 1 } },
@@ -578,14 +593,14 @@ describe('13. IDs that are not IDs', () => {
 		]);
 		expect(emulator.requestsTo('interswitch')).toHaveLength(0);
 		row(
-			13,
+			'Inputs',
 			'IDs mapped as objects or lists were sent as `[object Object]` or `123456,BATCH-2`; U+2028, U+2029, U+0085 and zero-width characters passed',
 			`Refused before any request: "${messages[1]}", "${messages[5]}"`,
 		);
 	});
 });
 
-describe('14. settings given by expression', () => {
+describe('inputs: settings given by expression are checked against their ranges', () => {
 	test('out-of-range values are errors that name the setting, its range and the value', async () => {
 		const timeout = await stamp({
 			items: [{ id: SEED_ORDER }, { id: SEED_ORDER }],
@@ -612,14 +627,14 @@ describe('14. settings given by expression', () => {
 		);
 		expect(emulator.requestsTo('surepass')).toHaveLength(0);
 		row(
-			14,
+			'Inputs',
 			'*Timeout* 0 or negative clamped to 1 ms (every request "timed out"); a *Poll Interval* above 2³¹ ms overflowed the timer (11 requests in 29 ms)',
 			`Every setting is checked against the editor's range, one error per item, no request: "${pollMessage}"`,
 		);
 	});
 });
 
-describe('15. money', () => {
+describe('money: amounts are exact or refused', () => {
 	test('amounts that cannot be added exactly are refused; tokens under both "failed" and "Failed" are all read', async () => {
 		const max = String(Number.MAX_SAFE_INTEGER);
 		const token = (n: number) => ({
@@ -659,14 +674,14 @@ describe('15. money', () => {
 		const both = await paycode({ items: [{ ref: '123456' }] });
 		expect(both.outputs('Node')[2].map((item) => item.json.count)).toEqual([1]);
 		row(
-			15,
+			'Money',
 			'Three tokens of 9,007,199,254,740,991 kobo added up to …972 (exact: …973) without a word; with both `failed: []` and `Failed: [token]` the token was dropped',
 			`Totals are exact or refused: "${message}"; both lists are read`,
 		);
 	});
 });
 
-describe('16. addresses', () => {
+describe('inputs: addresses with plain http or hidden characters are refused', () => {
 	test('plain http to a .localhost name and a tab inside a Base URL are refused', async () => {
 		const local = await stamp({
 			items: [{ id: SEED_ORDER }],
@@ -693,7 +708,7 @@ describe('16. addresses', () => {
 			'The Base URL contains a space, tab, line break or invisible character (U+0009) at position 29: enter the address without it [item 0]',
 		);
 		row(
-			16,
+			'Inputs',
 			'Plain http was allowed to any `*.localhost` name (resolved by DNS, not necessarily this machine); a tab inside a Base URL silently changed the host (`…surepass.app<TAB>.evil.com` → `…surepass.app.evil.com`)',
 			`Refused for every item before any request: "${tabMessage}"`,
 		);
@@ -701,13 +716,13 @@ describe('16. addresses', () => {
 });
 
 afterAll(() => {
-	if (rows.size < 16) return;
-	const body = [...rows.entries()]
-		.sort(([a], [b]) => a - b)
-		.map(([, text]) => text)
-		.join('\n');
+	// Only a full run writes the report: a run of one test (jest -t) leaves it alone.
+	if (rows.length < EXPECTED_ROWS) return;
+	const body = AREAS.flatMap((area) =>
+		rows.filter((entry) => entry.area === area).map((entry) => entry.text),
+	).join('\n');
 	reportSection(
 		'reliability-report',
-		`Generated by \`test/reliability.test.ts\`: one test per problem found by trying the package as an attacker would (small misbehaving servers on 127.0.0.1 and a real n8n). Each test failed on the code before the fix.\n\n| # | What went wrong before | What happens now (quoted from the test run) |\n|---|---|---|\n${body}`,
+		`Generated by \`test/package/misbehaving-vendor.test.ts\`: one test per problem found by trying the package as an attacker would (small misbehaving servers on 127.0.0.1 and a real n8n). Each test failed on the code before the fix.\n\n| Area | What went wrong before | What happens now (quoted from the test run) |\n|---|---|---|\n${body}`,
 	);
 });
