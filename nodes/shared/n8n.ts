@@ -1,10 +1,13 @@
 /**
  * Every place where this package relies on how n8n itself behaves beyond the documented node API,
- * in one module: when n8n changes, this is the file to read. Each export says what it relies on.
+ * in one module: when n8n changes, this is the file to read. Each export says what it relies on and
+ * how it behaves across the supported range, n8n 1.115 (n8n-workflow 1.112) to 2.41.
  * test/nodes/shared/n8n.test.ts checks each against the n8n-core and n8n-workflow this project
- * tests with.
+ * tests with, test/package/oldest-n8n-workflow.test.ts the built package against n8n-workflow
+ * 1.112, and `npm run test:compat` the packed package in n8n 1.115, 1.123 and 2.0.
  */
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import * as n8nWorkflow from 'n8n-workflow';
 import {
 	ManualExecutionCancelledError,
 	NodeConnectionTypes,
@@ -38,17 +41,32 @@ export function cancellationError(ctx: IExecuteFunctions): Error {
 	return new ManualExecutionCancelledError(ctx.getExecutionId());
 }
 
-/** Waits `ms`; rejects when `signal` aborts. */
+/**
+ * n8n-workflow up to 2.33 has `sleepWithAbort(ms, signal)`, and its `sleep(ms)` ignores a signal;
+ * 2.34 gave `sleep` the signal and removed `sleepWithAbort`. Whichever honours the signal is used.
+ */
+const sleepWithAbort = (
+	n8nWorkflow as { sleepWithAbort?: (ms: number, signal?: AbortSignal) => Promise<void> }
+).sleepWithAbort;
+
+/**
+ * Waits `ms`; rejects as soon as `signal` aborts, and then clears its timer, on every supported
+ * n8n: a stopped or cancelled run does not sleep on, and no timer outlives what it timed.
+ */
 export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-	await n8nSleep(ms, signal);
+	if (typeof sleepWithAbort === 'function') await sleepWithAbort(ms, signal);
+	else await n8nSleep(ms, signal);
 }
 
 /**
- * `ignoreHttpStatusErrors` for one request: every status comes back as an answer, except 401 when
- * `renewOn401` is set. httpRequestWithAuthentication runs the credential's preAuthentication again
- * (renews the token) when the request throws a 401, so letting the 401 throw is how a rejected
- * token gets renewed.
+ * `ignoreHttpStatusErrors` for one request. Normally every status comes back as an answer (true).
+ * httpRequestWithAuthentication runs the credential's preAuthentication again (renews the token)
+ * and sends the request once more when the request throws a 401: for that, `renewOn401` lets every
+ * error status throw (false), and the transport reads the answer of any other status from the
+ * thrown error (transport/classify.ts, responseFromError). Not `{ ignore: true, except: [401] }`:
+ * n8n-core before about 2.10 reads any object there as "ignore every status", so the 401 would
+ * never throw and the token never be renewed.
  */
 export function statusErrors(renewOn401: boolean): IHttpRequestOptions['ignoreHttpStatusErrors'] {
-	return renewOn401 ? { ignore: true, except: [401] } : true;
+	return !renewOn401;
 }

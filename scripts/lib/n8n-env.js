@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * A real n8n 2.41.1 on Node 24, for `npm run test:e2e`, `npm run test:queue` and `npm run dev:n8n`.
+ * Real n8n releases (2.41.1 on Node 24 by default; see RELEASES), for `npm run test:e2e`, `npm run test:queue` and `npm run dev:n8n`.
  *
  * n8n is installed once per machine into a cache folder outside the clone and checked before every
  * use (scripts/lib/install.js): a fresh clone on the same machine reuses it, a fresh machine or a
@@ -25,13 +25,35 @@ const { aptInstall } = require('./processes');
 
 /** Per-clone working files (packed tarball, the `npm run dev:n8n` user folder): git-ignored. */
 const cacheDir = path.join(root, '.cache');
-const N8N_VERSION = '2.41.1';
 const node24 = new NodeRuntime('node24');
+const node22 = new NodeRuntime('node22');
 const node24Bin = node24.bin;
-/** n8n 2.41.1 on Node 24; cssomnom, a transitive dependency, is missing from the registry. */
-const release = { version: N8N_VERSION, runtime: node24, stubs: { cssomnom: 'empty' } };
-const n8nDir = n8nFolder(release);
+
+/**
+ * The n8n releases the scripts run the package in. n8n 1.x needs Node 22 here (its expression
+ * engine's isolated-vm has no Node 20 build, and its engines field stops at 24). Install snags:
+ * n8n 2.41.1 depends on cssomnom, missing from the registry (an empty stub serves); n8n 1.x and
+ * 2.0 fetch xlsx from a CDN that is not reachable (the registry's xlsx 0.18.5 serves).
+ * @type {Record<'latest' | 'v2_0' | 'v1_latest' | 'oldest', import('./install').N8nRelease>}
+ */
+const RELEASES = {
+	latest: { version: '2.41.1', runtime: node24, stubs: { cssomnom: 'empty' } },
+	v2_0: { version: '2.0.3', runtime: node24, overrides: { xlsx: '0.18.5' } },
+	v1_latest: { version: '1.123.81', runtime: node22, overrides: { xlsx: '0.18.5' } },
+	oldest: { version: '1.115.4', runtime: node22, overrides: { xlsx: '0.18.5' } },
+};
+const N8N_VERSION = RELEASES.latest.version;
+const n8nDir = n8nFolder(RELEASES.latest);
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+/** The release an n8n CLI path belongs to (the latest when it is none of them). */
+function releaseOf(/** @type {string | undefined} */ bin) {
+	return (
+		Object.values(RELEASES).find(
+			(release) => bin !== undefined && bin.startsWith(`${n8nFolder(release)}${path.sep}`),
+		) ?? RELEASES.latest
+	);
+}
 
 function withNode24Env(/** @type {NodeJS.ProcessEnv} */ extra = {}) {
 	return { ...process.env, PATH: `${node24Bin}${path.delimiter}${process.env.PATH}`, ...extra };
@@ -42,8 +64,11 @@ function ensureNode24() {
 	node24.ensure();
 }
 
-/** n8n 2.41.1 in the machine cache, checked before each use; installed (a few minutes) when missing or broken. */
-function ensureN8n() {
+/**
+ * An n8n release in the machine cache (the latest by default), checked before each use; installed
+ * (a few minutes) when missing or broken. Returns its CLI's path.
+ */
+function ensureN8n(release = RELEASES.latest) {
 	return ensureN8nRelease(release);
 }
 
@@ -107,8 +132,12 @@ function n8nEnv(
 	/** @type {string} */ home,
 	/** @type {number} */ port,
 	/** @type {NodeJS.ProcessEnv} */ extra = {},
+	/** @type {string} */ bin = '',
 ) {
-	return withNode24Env({
+	const { runtime } = releaseOf(bin);
+	return {
+		...process.env,
+		PATH: `${runtime.bin}${path.delimiter}${process.env.PATH}`,
 		N8N_USER_FOLDER: home,
 		N8N_PORT: String(port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -124,7 +153,7 @@ function n8nEnv(
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',
 		N8N_LOG_LEVEL: 'warn',
 		...extra,
-	});
+	};
 }
 
 /** Runs an n8n CLI command to completion. */
@@ -135,8 +164,8 @@ function n8nCli(
 	port = 5699,
 	/** @type {NodeJS.ProcessEnv} */ extra = {},
 ) {
-	must(`n8n ${args.join(' ')}`, path.join(node24Bin, 'node'), [bin, ...args], {
-		env: n8nEnv(home, port, extra),
+	must(`n8n ${args.join(' ')}`, releaseOf(bin).runtime.node, [bin, ...args], {
+		env: n8nEnv(home, port, extra, bin),
 		stdio: ['ignore', 'inherit', 'inherit'],
 	});
 }
@@ -183,8 +212,8 @@ async function startN8n(processes, bin, home, port, options = {}) {
 	const { command = 'start', name = 'n8n', env = {} } = options;
 	const logFile = options.logFile ?? path.join(home, `${name}.log`);
 	const url = `http://127.0.0.1:${port}`;
-	const started = processes.start(name, path.join(node24Bin, 'node'), [bin, command], {
-		env: n8nEnv(home, port, env),
+	const started = processes.start(name, releaseOf(bin).runtime.node, [bin, command], {
+		env: n8nEnv(home, port, env, bin),
 		logFile,
 	});
 	const readyUrl = options.readyUrl ?? `${url}/healthz/readiness`;
@@ -209,12 +238,22 @@ module.exports = {
 	machineCache,
 	n8nDir,
 	N8N_VERSION,
+	RELEASES,
+	releaseOf,
+	n8nFolder,
 	pkg,
 	node24Bin,
 };
 
-// `node scripts/lib/n8n-env.js node24`: Node 24 in tools/node24, checked (installed when missing or broken).
+// `node scripts/lib/n8n-env.js node24`: Node 24 in tools/node24, checked (installed when missing or
+// broken). `node scripts/lib/n8n-env.js n8n <release>`: that n8n release, checked or installed.
 if (require.main === module) {
-	if (process.argv[2] !== 'node24') throw new Error('usage: node scripts/lib/n8n-env.js node24');
-	ensureNode24();
+	const [what, name] = process.argv.slice(2);
+	if (what === 'node24') ensureNode24();
+	else if (what === 'n8n' && name !== undefined && name in RELEASES)
+		console.log(ensureN8n(RELEASES[/** @type {keyof typeof RELEASES} */ (name)]));
+	else
+		throw new Error(
+			`usage: node scripts/lib/n8n-env.js node24 | n8n <${Object.keys(RELEASES).join('|')}>`,
+		);
 }

@@ -45,7 +45,15 @@ async function waitForExecution(url, cookie, id, timeoutMs = 120_000) {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		const { data } = await api(url, cookie, 'GET', `/rest/executions/${id}`);
-		if (data && data.status !== 'running' && data.status !== 'new' && data.data) return data;
+		// n8n 1.x can report an execution finished a moment before its data is saved ("[]").
+		if (
+			data &&
+			data.status !== 'running' &&
+			data.status !== 'new' &&
+			data.data &&
+			data.data !== '[]'
+		)
+			return data;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	throw new Error(`execution ${id} did not finish`);

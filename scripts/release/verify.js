@@ -84,7 +84,21 @@ check(
 	'keyword n8n-community-node-package',
 );
 check(Object.keys(pkg.dependencies ?? {}).length === 0, 'no runtime dependencies');
-check(pkg.peerDependencies?.['n8n-workflow'] !== undefined, 'n8n-workflow is a peer dependency');
+check(
+	pkg.peerDependencies?.['n8n-workflow'] === '*',
+	'n8n-workflow is a peer dependency, "*" (n8n\'s scanner refuses a range: the range is engines.n8n)',
+);
+{
+	// The oldest n8n the package supports: engines.n8n, the oldest release npm run test:compat runs,
+	// and the README's Compatibility section say the same.
+	const { RELEASES } = require('../lib/n8n-env');
+	const oldest = RELEASES.oldest.version.split('.').slice(0, 2).join('.');
+	const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+	check(
+		pkg.engines?.n8n === `>=${oldest}.0` && readme.includes(`**n8n ${oldest} or later`),
+		`engines.n8n (${pkg.engines?.n8n}), the oldest release tested (${RELEASES.oldest.version}) and the README agree on n8n ${oldest}`,
+	);
+}
 const lifecycle = [
 	'preinstall',
 	'install',

@@ -19,6 +19,7 @@ import type { RequestSettings } from '../settings';
 import { readRequestSettings } from '../settings';
 import type { BatchOptions, Deferred, Routed } from './items';
 import { runItems } from './items';
+import { TokenRejections } from './token-rejections';
 import { ParameterWarmer } from './warmer';
 
 /**
@@ -66,6 +67,8 @@ export interface ItemScope {
 	changes: ChangeSettings;
 	secrets: RunSecrets;
 	/** An error about this item's input, with the item named in the message. */
+	/** The run's one renewal of a refused access token (token-rejections.ts). */
+	rejections: TokenRejections;
 	fail: (message: string, description: string) => NodeOperationError;
 }
 
@@ -114,6 +117,7 @@ export async function runBatch(
 						}
 					: undefined;
 	const itemCount = ctx.getInputData().length;
+	const rejections = new TokenRejections();
 	const warmer = new ParameterWarmer(
 		ctx,
 		itemCount,
@@ -167,6 +171,7 @@ export async function runBatch(
 			wait: wait.value,
 			changes: changes.value,
 			secrets,
+			rejections,
 			fail,
 		});
 	}

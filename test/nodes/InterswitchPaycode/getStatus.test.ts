@@ -318,6 +318,95 @@ describe('Interswitch Paycode through the n8n engine', () => {
 		expect(credentialsHelper.store.interswitchPaycodeApi.accessToken).not.toBe('emu_revoked');
 	});
 
+	test('after a renewal, a business error behind HTTP 401 reads as that error, not as a rejected token', async () => {
+		// The renewal request lets every error status throw (nodes/shared/n8n.ts, statusErrors): the
+		// answer is read back from the thrown error.
+		const revoked = {
+			...emulator.interswitchCredential(),
+			accessToken: 'emu_revoked',
+			validUntil: Date.now() + 3_600_000,
+		};
+		const { raw, credentialsHelper } = await run(
+			[{ referenceId: 'UNKNOWN-REF' }],
+			{ output: 'perBatch' },
+			'continueRegularOutput',
+			revoked,
+		);
+		const errors = raw.flat().filter((item) => item.error);
+		expect(errors.map((item) => item.error?.message)).toEqual([
+			'Interswitch has no batch with reference "UNKNOWN-REF" for front-end partner "455" (10904)',
+		]);
+		expect(emulator.requestsTo('passport')).toHaveLength(1);
+		expect(credentialsHelper.store.interswitchPaycodeApi.accessToken).not.toBe('emu_revoked');
+	});
+
+	test('a refused token is renewed once per run, however many items find out at once', async () => {
+		const revoked = {
+			...emulator.interswitchCredential(),
+			accessToken: 'emu_revoked',
+			validUntil: Date.now() + 3_600_000,
+		};
+		const items = Array.from({ length: 10 }, () => ({ referenceId: '123456' }));
+		const { branches } = await run(
+			items,
+			{ output: 'perBatch', options: { maxConcurrency: 10 } },
+			undefined,
+			revoked,
+		);
+		expect(branches[1]).toHaveLength(10);
+		expect(emulator.requestsTo('passport')).toHaveLength(1);
+	});
+
+	test('when every token is refused, the run renews once and every other item fails at once', async () => {
+		emulator.addFault({
+			route: 'interswitch',
+			when: (req) => req.path.endsWith('/comprehensive/status'),
+			status: 401,
+			body: { error: 'invalid_token', error_description: 'Invalid access token' },
+		});
+		const items = Array.from({ length: 50 }, () => ({ referenceId: '123456' }));
+		const { raw } = await run(
+			items,
+			{ output: 'perBatch', options: { maxConcurrency: 1 } },
+			'continueRegularOutput',
+		);
+		const errors = raw.flat().filter((item) => item.error);
+		expect(errors).toHaveLength(50);
+		expect(new Set(errors.map((item) => item.error?.message))).toEqual(
+			new Set(['Interswitch rejected the access token (HTTP 401: Invalid access token)']),
+		);
+		// The run's first token and one renewal. The first item: its request, the one whose 401 makes
+		// n8n renew, the retry with the new token; then one request per item, each refusal final.
+		expect(emulator.requestsTo('passport')).toHaveLength(2);
+		expect(emulator.requestsTo('interswitch')).toHaveLength(52);
+	});
+
+	test('a stored token refused, then its renewal refused too: one renewal, then every item fails at once', async () => {
+		emulator.addFault({
+			route: 'interswitch',
+			when: (req) => req.path.endsWith('/comprehensive/status'),
+			status: 401,
+			body: { error: 'invalid_token', error_description: 'Invalid access token' },
+		});
+		const stored = {
+			...emulator.interswitchCredential(),
+			accessToken: 'emu_stored',
+			validUntil: Date.now() + 3_600_000,
+		};
+		const items = Array.from({ length: 50 }, () => ({ referenceId: '123456' }));
+		const { raw } = await run(
+			items,
+			{ output: 'perBatch', options: { maxConcurrency: 1 } },
+			'continueRegularOutput',
+			stored,
+		);
+		expect(raw.flat().filter((item) => item.error)).toHaveLength(50);
+		expect(emulator.requestsTo('passport')).toHaveLength(1);
+		// The first item: its request, the one whose 401 makes n8n renew, the retry with the new
+		// token; then one request per item.
+		expect(emulator.requestsTo('interswitch')).toHaveLength(52);
+	});
+
 	test('signature headers are sent and accepted for the exact request (SHA-512 and SHA-1)', async () => {
 		for (const method of ['SHA512', 'SHA1'] as const) {
 			emulator.resetStats();

@@ -64,8 +64,8 @@ describe('sleep', () => {
 });
 
 describe('statusErrors', () => {
-	test('every status is an answer, unless a 401 must throw so that n8n renews the credential', () => {
+	test('every status is an answer, unless a 401 must throw so that n8n renews the credential: then every error status throws (no `except`, which n8n before 2.10 misreads)', () => {
 		expect(statusErrors(false)).toBe(true);
-		expect(statusErrors(true)).toEqual({ ignore: true, except: [401] });
+		expect(statusErrors(true)).toBe(false);
 	});
 });

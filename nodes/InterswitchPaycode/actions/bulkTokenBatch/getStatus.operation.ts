@@ -256,14 +256,15 @@ async function checkBatch(scope: ItemScope, run: RunOptions): Promise<Routed | D
 
 /**
  * One status request; when Interswitch refused the token though it had not expired (revoked, or
- * issued for another environment), n8n is asked to renew it once and the request is sent again.
+ * issued for another environment), the run renews it once and the request is sent again
+ * (nodes/shared/runner/token-rejections.ts).
  */
 async function queryStatus(
 	scope: ItemScope,
 	baseUrl: string,
 	query: { referenceId: string; frontEndPartnerId: string },
 ) {
-	const { ctx, settings, secrets, credentials } = scope;
+	const { ctx, settings, secrets, credentials, rejections } = scope;
 	const request = statusRequest(baseUrl, query.referenceId, query.frontEndPartnerId);
 	const send = async (renewCredentialOn401: boolean) =>
 		interpretStatus(
@@ -275,8 +276,14 @@ async function queryStatus(
 			query,
 			baseUrl,
 		);
+	const sentWith = credentials.accessToken;
 	const outcome = await send(false);
-	return outcome.ok || !outcome.tokenRejected ? outcome : await send(true);
+	if (outcome.ok || !outcome.tokenRejected) return outcome;
+	return await rejections.retry(credentials, sentWith, outcome, {
+		renewAndSend: async () => await send(true),
+		resend: async () => await send(false),
+		refused: (result) => !result.ok && result.tokenRejected === true,
+	});
 }
 
 /**
