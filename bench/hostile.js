@@ -9,7 +9,9 @@
  * - every stamp of an order listed in two branches, 2,000 to 50,000 stamps: the longest the event
  *   loop was blocked (every other workflow in that n8n waits that long);
  * - a Passport that accepts and never answers, with Timeout 1,000 ms: when the error came, and
- *   when a cancel ended the run.
+ *   when a cancel ended the run;
+ * - a Passport that answers with a 300 MB gzip bomb, or with 40 MB;
+ * - a 400 whose message is 3 MB long, on 60 items.
  */
 const http = require('node:http');
 const path = require('node:path');
@@ -87,6 +89,7 @@ async function main() {
 		/** @type {string} */ baseUrl,
 		/** @type {Record<string, unknown>} */ parameters = {},
 		/** @type {AbortSignal | undefined} */ abortSignal = undefined,
+		/** @type {Array<Record<string, unknown>>} */ items = [{}],
 	) =>
 		harness.run(
 			singleNodeWorkflow({
@@ -101,7 +104,7 @@ async function main() {
 					options: { maxRetries: 0 },
 					...parameters,
 				},
-				items: [{}],
+				items,
 				onError: 'continueRegularOutput',
 			}),
 			{
@@ -226,7 +229,75 @@ async function main() {
 		` (status ${cancelled.result.run.status})`,
 	);
 	await hang.stop();
+
+	// Passport answering with a gzip bomb, then with 40 MB.
+	const passportBomb = zlib.gzipSync(
+		Buffer.concat([
+			Buffer.from('{"access_token":"bomb-token","pad":"'),
+			Buffer.alloc(300 * MB, 0x20),
+			Buffer.from('"}'),
+		]),
+	);
+	const passportBig = Buffer.concat([
+		Buffer.from('{"access_token":"big-token","pad":"'),
+		Buffer.alloc(40 * MB, 0x20),
+		Buffer.from('"}'),
+	]);
+	for (const [
+		name,
+		body,
+		headers,
+	] of /** @type {Array<[string, Buffer, Record<string, string>]>} */ ([
+		[
+			`Passport: 300 MB gzip answer (${(passportBomb.length / MB).toFixed(1)} MB on the wire)`,
+			passportBomb,
+			{ 'content-encoding': 'gzip' },
+		],
+		['Passport: 40 MB answer', passportBig, {}],
+	])) {
+		const passport = await server((_req, res) => {
+			res.writeHead(200, {
+				'content-type': 'application/json',
+				'content-length': String(body.length),
+				...headers,
+			});
+			res.end(body);
+		});
+		credential.passportTokenUrl = `${passport.url}/passport/oauth/token`;
+		row(name, await measure(() => paycode({ maxRetries: 0 })));
+		await passport.stop();
+	}
 	await emulator.stop();
+
+	// A 3 MB message in a 400, on 60 items.
+	const long = JSON.stringify({
+		status_code: 400,
+		success: false,
+		message: 'Z'.repeat(3 * MB),
+		message_code: 'invalid_client_id',
+	});
+	const wordy = await server((_req, res) => {
+		res.writeHead(400, {
+			'content-type': 'application/json',
+			'content-length': String(Buffer.byteLength(long)),
+		});
+		res.end(long);
+	});
+	const sixty = await measure(() =>
+		stamp(
+			wordy.url,
+			{ output: 'perOrder' },
+			undefined,
+			Array.from({ length: 60 }, () => ({})),
+		),
+	);
+	const errorLength = sixty.result.outputs('Node').flat()[0]?.error?.message?.length ?? 0;
+	row(
+		'A 400 with a 3 MB message, 60 items',
+		sixty,
+		` (each error message: ${errorLength.toLocaleString('en-US')} characters)`,
+	);
+	await wordy.stop();
 
 	console.log(
 		`\nMisbehaving vendors, measured with ${path.relative(process.cwd(), dist) || '.'} on Node ${process.version} (${new Date().toISOString().slice(0, 10)})\n`,

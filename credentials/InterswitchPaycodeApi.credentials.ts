@@ -12,7 +12,10 @@ import type {
 import type { SignatureMethod } from '../nodes/shared/signature';
 import { signatureHeaders } from '../nodes/shared/signature';
 import { recentRenewal, rememberRenewal, renewalKey } from '../nodes/shared/renewal';
-import { tokenEndpointFailure } from '../nodes/shared/token-endpoint';
+import { formatBytes, MEBIBYTE, readBounded } from '../nodes/shared/body';
+import { sleep } from '../nodes/shared/n8n';
+import { quoted } from '../nodes/shared/text';
+import { parseRetryAfter, tokenEndpointFailure } from '../nodes/shared/token-endpoint';
 import { checkBaseUrl, requestTarget, unsafeRequestUrl } from '../nodes/shared/url';
 
 export const SANDBOX_PASSPORT_TOKEN_URL = 'https://sandbox.interswitchng.com/passport/oauth/token';
@@ -143,57 +146,84 @@ export class InterswitchPaycodeApi implements ICredentialType {
 	): Promise<IDataObject> {
 		const tokenUrl = checkBaseUrl(credentials.passportTokenUrl, 'Passport Token URL');
 		if (!tokenUrl.ok) throw new Error(tokenUrl.problem);
-		const clientId = String(credentials.clientId ?? '');
-		const clientSecret = String(credentials.clientSecret ?? '');
+		// Trimmed: a client ID or secret pasted with a trailing newline or space is the same one.
+		const clientId = String(credentials.clientId ?? '').trim();
+		const clientSecret = String(credentials.clientSecret ?? '').trim();
 		const form = new URLSearchParams({ grant_type: 'client_credentials' });
 		const scope = String(credentials.scope ?? '').trim();
 		if (scope !== '') form.set('scope', scope);
 		const host = new URL(tokenUrl.url).host;
 		// Failures carry the token endpoint's host, so the node names Passport, not the Paycode API.
-		const failure = (message: string, code?: string) => tokenEndpointFailure(message, host, code);
+		const failure = (message: string, code?: string, retryAfterMs?: number) =>
+			tokenEndpointFailure(message, host, code, retryAfterMs);
 
 		const key = renewalKey([tokenUrl.url, clientId, clientSecret, scope]);
-		const reused = recentRenewal(key, credentials.accessToken);
+		// A token renewed moments ago is handed on only to callers whose own token expired (many
+		// items find that at once). A token that was refused before its expiry is renewed afresh:
+		// a token handed on could be refused too (a revocation takes every token issued before it).
+		const expired = Number(credentials.validUntil ?? 0) <= Date.now();
+		const reused = expired ? recentRenewal(key, credentials.accessToken) : undefined;
 		if (reused !== undefined) return { ...reused };
 
-		let answer: { statusCode: number; body: unknown };
+		// Bounded in time (the node's own Timeout applies too, when a node asks) and in size:
+		// a token answer is a few hundred bytes.
+		const deadline = new AbortController();
+		const timer = new AbortController();
+		void sleep(PASSPORT_TIMEOUT_MS, timer.signal).then(
+			() => deadline.abort(),
+			() => undefined,
+		);
+		let statusCode: number;
+		let headers: Record<string, unknown>;
+		let text: string;
 		try {
-			answer = (await this.helpers.httpRequest({
-				method: 'POST',
-				url: tokenUrl.url,
-				headers: {
-					Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-					'Content-Type': 'application/x-www-form-urlencoded',
-					Accept: 'application/json',
-				},
-				body: form.toString(),
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				disableFollowRedirect: true,
-				timeout: 30_000,
-				encoding: 'text',
-				json: false,
-			})) as { statusCode: number; body: unknown };
-		} catch (error) {
-			// A transport code keeps the failure retryable by the node, like any network failure.
-			const code =
-				(error as { code?: unknown; cause?: { code?: unknown } }).code ??
-				(error as { cause?: { code?: unknown } }).cause?.code;
-			throw failure(
-				`Interswitch Passport could not be reached at ${host}`,
-				typeof code === 'string' ? code : 'EPASSPORT_UNAVAILABLE',
-			);
+			let answer: { statusCode: number; headers?: Record<string, unknown>; body: unknown };
+			try {
+				answer = (await this.helpers.httpRequest({
+					method: 'POST',
+					url: tokenUrl.url,
+					headers: {
+						Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+						'Content-Type': 'application/x-www-form-urlencoded',
+						Accept: 'application/json',
+					},
+					body: form.toString(),
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					disableFollowRedirect: true,
+					timeout: PASSPORT_TIMEOUT_MS,
+					abortSignal: deadline.signal,
+					encoding: 'stream',
+					json: false,
+				})) as { statusCode: number; headers?: Record<string, unknown>; body: unknown };
+			} catch (error) {
+				throw passportFailure(error, host, deadline.signal.aborted);
+			}
+			statusCode = answer.statusCode;
+			headers = answer.headers ?? {};
+			let read;
+			try {
+				read = await readBounded(answer.body, PASSPORT_MAX_BYTES);
+			} catch (error) {
+				throw passportFailure(error, host, deadline.signal.aborted, 'ECONNRESET');
+			}
+			if (read.tooLarge) throw tooLarge(host);
+			text = read.text;
+		} finally {
+			timer.abort();
 		}
-		const body = parsePassport(answer.body);
-		const { statusCode } = answer;
+		const body = parsePassport(text);
 		if (statusCode >= 500 || statusCode === 429) {
+			const retryAfter = headers['retry-after'] ?? headers['Retry-After'];
 			throw failure(
 				`Interswitch Passport at ${host} is unavailable (HTTP ${statusCode})`,
 				'EPASSPORT_UNAVAILABLE',
+				parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined),
 			);
 		}
 		const reason = [body?.error, body?.error_description]
-			.filter((part) => typeof part === 'string' && part !== '')
+			.filter((part): part is string => typeof part === 'string' && part !== '')
+			.map((part) => quoted(part))
 			.join(': ');
 		if (statusCode !== 200 || typeof body?.access_token !== 'string' || body.access_token === '') {
 			const said = reason ? `: ${reason}` : '';
@@ -205,11 +235,10 @@ export class InterswitchPaycodeApi implements ICredentialType {
 			// errors before they leave it (nodes/shared/secrets.ts).
 			throw failure(`${what} (HTTP ${statusCode}${said})`);
 		}
-		const expiresIn = Number(body.expires_in);
-		const lifetimeMs = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : 3599_000;
-		// Renew 30 s before Passport's expiry, or halfway through a lifetime shorter than a minute.
-		const usableMs = Math.max(lifetimeMs / 2, lifetimeMs - TOKEN_RENEWAL_MARGIN_MS);
-		const renewed = { accessToken: body.access_token, validUntil: Date.now() + usableMs };
+		const renewed = {
+			accessToken: body.access_token,
+			validUntil: Date.now() + usableLifetimeMs(body.expires_in),
+		};
 		rememberRenewal(key, renewed);
 		return { ...renewed };
 	}
@@ -244,8 +273,8 @@ export class InterswitchPaycodeApi implements ICredentialType {
 				signatureHeaders({
 					method: requestOptions.method ?? 'GET',
 					url: withQuery(url, requestOptions.qs),
-					clientId: String(credentials.clientId ?? ''),
-					clientSecret: String(credentials.clientSecret ?? ''),
+					clientId: String(credentials.clientId ?? '').trim(),
+					clientSecret: String(credentials.clientSecret ?? '').trim(),
 					signatureMethod:
 						credentials.signatureMethod === 'SHA1' ? 'SHA1' : ('SHA512' as SignatureMethod),
 				}),
@@ -269,6 +298,18 @@ export class InterswitchPaycodeApi implements ICredentialType {
 			disableFollowRedirect: true,
 		},
 		rules: [
+			// n8n's tester hands the rules the body only, never the status. Every answer of the Paycode
+			// API is a JSON object; a body that is text (a redirect, a web page, nothing) is not the
+			// API, and a run would fail there too ("answered with a redirect", "an HTML page").
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'constructor.name',
+					value: 'String',
+					message:
+						'Interswitch did not answer at the Context URL the way the Paycode API does: no JSON came back (a redirect, a web page or an empty answer). Check the Context URL.',
+				},
+			},
 			...['invalid_token', 'unauthorized'].map((value) => ({
 				type: 'responseSuccessBody' as const,
 				properties: {
@@ -319,4 +360,87 @@ function withQuery(url: string, qs: IHttpRequestOptions['qs']): string {
 		if (value !== undefined && value !== null) search.append(key, String(value));
 	}
 	return `${url}${url.includes('?') ? '&' : '?'}${search.toString()}`;
+}
+
+/** How long Passport may take to answer, headers and body. */
+const PASSPORT_TIMEOUT_MS = 30_000;
+
+/** The largest answer read from Passport: a token answer is a few hundred bytes. */
+const PASSPORT_MAX_BYTES = MEBIBYTE;
+
+/** Passport says ≈3599 s; a lifetime it states beyond a day is taken as a day. */
+const MAX_TOKEN_LIFETIME_MS = 86_400_000;
+
+/**
+ * How long a token may be used: Passport's `expires_in` when it is a number (or numeric text) of
+ * seconds, within a day; else an hour. Renewed 30 s before it expires, or halfway through a
+ * lifetime shorter than a minute. Never `Number(value)` of a list or an object: one nested 100,000
+ * deep overflows the stack when turned into a number.
+ */
+export function usableLifetimeMs(expiresIn: unknown): number {
+	const seconds =
+		typeof expiresIn === 'number'
+			? expiresIn
+			: typeof expiresIn === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(expiresIn)
+				? Number(expiresIn)
+				: Number.NaN;
+	const lifetimeMs =
+		Number.isFinite(seconds) && seconds > 0
+			? Math.min(seconds * 1000, MAX_TOKEN_LIFETIME_MS)
+			: 3599_000;
+	return Math.max(lifetimeMs / 2, lifetimeMs - TOKEN_RENEWAL_MARGIN_MS);
+}
+
+/** What a failed Passport request was, in words, with the code that tells the node whether to retry. */
+function passportFailure(
+	error: unknown,
+	host: string,
+	timedOut: boolean,
+	fallbackCode = 'EPASSPORT_UNAVAILABLE',
+): Error {
+	const code = codeOf(error);
+	if (timedOut)
+		return tokenEndpointFailure(
+			`Interswitch Passport at ${host} did not answer within ${PASSPORT_TIMEOUT_MS / 1000} s`,
+			host,
+			'ETIMEDOUT',
+		);
+	if (code === 'TOO_LARGE') return tooLarge(host);
+	if (code !== undefined && /^HPE_/.test(code))
+		return tokenEndpointFailure(
+			`Interswitch Passport at ${host} did not answer with valid HTTP`,
+			host,
+			code,
+		);
+	if (code === 'ECONNRESET' || fallbackCode === 'ECONNRESET') {
+		return tokenEndpointFailure(
+			`Interswitch Passport at ${host} closed the connection in the middle of its answer`,
+			host,
+			'ECONNRESET',
+		);
+	}
+	// A transport code keeps the failure retryable by the node, like any network failure.
+	return tokenEndpointFailure(
+		`Interswitch Passport could not be reached at ${host}`,
+		host,
+		code ?? fallbackCode,
+	);
+}
+
+function tooLarge(host: string): Error {
+	return tokenEndpointFailure(
+		`Interswitch Passport at ${host} answered with more than ${formatBytes(PASSPORT_MAX_BYTES)}, which is no token answer`,
+		host,
+		'TOO_LARGE',
+	);
+}
+
+function codeOf(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string') return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
 }

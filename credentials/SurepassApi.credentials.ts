@@ -87,7 +87,8 @@ export class SurepassApi implements ICredentialType {
 			...requestOptions,
 			headers: {
 				...requestOptions.headers,
-				Authorization: `Bearer ${String(credentials.token ?? '')}`,
+				// Trimmed: a token pasted with a trailing newline or space is the same token.
+				Authorization: `Bearer ${String(credentials.token ?? '').trim()}`,
 			},
 		};
 	}
@@ -107,6 +108,18 @@ export class SurepassApi implements ICredentialType {
 			disableFollowRedirect: true,
 		},
 		rules: [
+			// n8n's tester hands the rules the body only, never the status. Every answer of Surepass's
+			// API is a JSON object; a body that is text (a redirect, a web page, nothing) is not the
+			// API, and a run would fail there too ("answered with a redirect", "an HTML page").
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'constructor.name',
+					value: 'String',
+					message:
+						'Surepass did not answer at this address the way its API does: no JSON came back (a redirect, a web page or an empty answer). Check the Environment and, for Custom, the Base URL.',
+				},
+			},
 			...[
 				['status_code', 401],
 				['message_code', 'unauthorized'],

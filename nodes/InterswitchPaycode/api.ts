@@ -21,7 +21,9 @@ import type { BaseUrlCheck } from '../shared/url';
 import { checkBaseUrl, hostOf } from '../shared/url';
 import type { BatchStatus } from './batch';
 import { parseBatchStatus } from './batch';
-import { isObject } from '../shared/json';
+import { describeJsonType, isObject } from '../shared/json';
+import { percentEncode } from '../shared/signature';
+import { MAX_CODE, quoted } from '../shared/text';
 
 export const PAYCODE_CREDENTIAL = 'interswitchPaycodeApi';
 export const STATUS_PATH = '/pwm/bulk/tokens/comprehensive/status';
@@ -38,13 +40,16 @@ export function contextUrl(credentials: ICredentialDataDecryptedObject): BaseUrl
 /**
  * The query string is built here, each value percent-encoded, rather than left to the HTTP
  * client: the signature headers sign the exact URL, and no value can add or change a parameter.
+ * RFC 3986 encoding (percentEncode), not encodeURIComponent: the HTTP client re-encodes ' ! ( ) *
+ * in a query, so a Reference ID with an apostrophe was signed as ' and sent as %27 (Interswitch
+ * answered 10500). Encoded this way, the URL signed is the URL on the wire.
  */
 export function statusRequest(
 	baseUrl: string,
 	referenceId: string,
 	frontEndPartnerId: string,
 ): IHttpRequestOptions {
-	const query = `referenceId=${encodeURIComponent(referenceId)}&frontEndPartner=${encodeURIComponent(frontEndPartnerId)}`;
+	const query = `referenceId=${percentEncode(referenceId)}&frontEndPartner=${percentEncode(frontEndPartnerId)}`;
 	return {
 		method: 'GET',
 		url: `${baseUrl}${STATUS_PATH}?${query}`,
@@ -210,13 +215,15 @@ function httpFailure(
 	if (status === 401) {
 		// A 401 without a business code is about the access token itself.
 		const reason =
-			typeof body?.error_description === 'string' ? `: ${body.error_description}` : words.said;
+			typeof body?.error_description === 'string'
+				? `: ${quoted(body.error_description)}`
+				: words.said;
 		return {
 			ok: false,
 			tokenRejected: true,
 			failure: {
 				...base,
-				vendorCode: typeof body?.error === 'string' ? body.error : vendorCode,
+				vendorCode: typeof body?.error === 'string' ? quoted(body.error, MAX_CODE) : vendorCode,
 				message: `Interswitch rejected the access token (HTTP 401${reason})`,
 				description:
 					'A fresh token from Passport was rejected too. Check that the Passport Token URL and the Context URL belong to the same environment (sandbox or production), and the client ID and secret.',
@@ -233,13 +240,22 @@ function readVendorError(
 	const candidates = [body.error, Array.isArray(body.errors) ? body.errors[0] : undefined];
 	for (const candidate of candidates) {
 		if (isObject(candidate)) {
-			const code =
-				candidate.code === undefined || candidate.code === null
-					? undefined
-					: String(candidate.code);
-			const message = typeof candidate.message === 'string' ? candidate.message : undefined;
+			const code = vendorCodeOf(candidate.code);
+			const message = typeof candidate.message === 'string' ? quoted(candidate.message) : undefined;
 			if (code !== undefined || message !== undefined) return { code, message };
 		}
 	}
 	return undefined;
+}
+
+/**
+ * A vendor code as text: a string or a number as sent (cut to a readable length), anything else
+ * described. Never `String(value)` of a list or an object: a list nested 100,000 deep overflows
+ * the stack when joined.
+ */
+function vendorCodeOf(value: unknown): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value === 'string') return quoted(value, MAX_CODE);
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	return `(${describeJsonType(value)})`;
 }

@@ -10,6 +10,7 @@ import type { ChangeFilter } from '../shared/changes';
 import { ROUTE_EVERYTHING, stateKey, tokenKeys } from '../shared/changes';
 import { toNonNegativeInteger } from '../shared/numbers';
 import { describeJsonType, isObject, preview } from '../shared/json';
+import { quoted } from '../shared/text';
 
 /** The branches in output order. `outputs`, `outputNames` and `execute` all follow this list. */
 export const TOKEN_BRANCHES = [
@@ -59,6 +60,8 @@ export function parseBatchStatus(body: unknown, referenceId: string): BatchParse
 		return { ok: false, problem: `the body is ${describeJsonType(body)}, expected a JSON object` };
 	const warnings: string[] = [];
 	const lists: Record<'successful' | 'failed', PaycodeToken[]> = { successful: [], failed: [] };
+	/** Beneficiary numbers and PINs sent as JSON numbers rather than text. */
+	const numeric: string[] = [];
 	for (const key of ['successful', 'failed'] as const) {
 		// The seed's table names the failed list "Failed" while its JSON uses lower case keys: both
 		// are read, so that a token listed under either is never dropped.
@@ -81,13 +84,20 @@ export function parseBatchStatus(body: unknown, referenceId: string): BatchParse
 					problem: `"${field}" is ${describeJsonType(raw)}, expected a list of tokens`,
 				};
 			for (let i = 0; i < raw.length; i++) {
-				const token = parseToken(raw[i], field, i);
+				const token = parseToken(raw[i], field, i, numeric);
 				if (typeof token === 'string') return { ok: false, problem: token };
 				lists[key].push(token);
 			}
 		}
 	}
 
+	if (numeric.length > 0) {
+		const more =
+			numeric.length > 1 ? ` and ${(numeric.length - 1).toLocaleString('en-US')} more` : '';
+		warnings.push(
+			`${numeric[0]}${more} came as ${numeric.length > 1 ? 'JSON numbers' : 'a JSON number'}, not text: a leading zero, if there was one, is lost`,
+		);
+	}
 	const amountOfSuccessfulKobo = sumKobo(lists.successful);
 	const amountOfFailedKobo = sumKobo(lists.failed);
 	if (amountOfSuccessfulKobo === undefined || amountOfFailedKobo === undefined) {
@@ -103,19 +113,19 @@ export function parseBatchStatus(body: unknown, referenceId: string): BatchParse
 		amountOfSuccessfulKobo,
 		amountOfFailedKobo,
 	};
-	let batchReference = referenceId;
+	// The batch asked for names the items; an answer for another reference is said in a warning
+	// (its reference cut to a readable length), as Surepass's node does for another client_id.
+	const batchReference = referenceId;
 	const vendorSummary = body.summary;
 	if (isObject(vendorSummary)) {
+		const answered = vendorSummary.batchReference;
 		if (
-			typeof vendorSummary.batchReference === 'string' ||
-			typeof vendorSummary.batchReference === 'number'
+			(typeof answered === 'string' || typeof answered === 'number') &&
+			String(answered) !== referenceId
 		) {
-			batchReference = String(vendorSummary.batchReference);
-			if (batchReference !== referenceId) {
-				warnings.push(
-					`Interswitch answered for batch "${batchReference}" while "${referenceId}" was asked for`,
-				);
-			}
+			warnings.push(
+				`Interswitch answered for batch "${quoted(String(answered), 100)}" while "${referenceId}" was asked for`,
+			);
 		}
 		compare(
 			vendorSummary,
@@ -180,7 +190,12 @@ function compare(
 }
 
 /** One token, or what is wrong with it. `list[index]` names it in a message (built only then). */
-function parseToken(raw: unknown, list: string, index: number): PaycodeToken | string {
+function parseToken(
+	raw: unknown,
+	list: string,
+	index: number,
+	numeric: string[],
+): PaycodeToken | string {
 	const field = () => `${list}[${index}]`;
 	if (!isObject(raw)) return `"${field()}" is ${describeJsonType(raw)}, expected a token object`;
 	const amountKobo = toNonNegativeInteger(raw.amount);
@@ -202,6 +217,18 @@ function parseToken(raw: unknown, list: string, index: number): PaycodeToken | s
 	// The PIN's value never goes into a message: only its type.
 	if (typeof pin !== 'string' && typeof pin !== 'number') {
 		return `"${field()}.oneTimePin" is ${describeJsonType(pin)}, expected a PIN`;
+	}
+	// A number past 2^53 was rounded when the answer was parsed: passing it on would text a
+	// beneficiary the wrong PIN. The PIN's value stays out of the message.
+	for (const [name, value] of [
+		['beneficiaryNumber', beneficiary],
+		['oneTimePin', pin],
+	] as const) {
+		if (typeof value !== 'number') continue;
+		if (!Number.isSafeInteger(value) || value < 0) {
+			return `"${field()}.${name}" is a JSON number that cannot be held exactly (it was rounded on the way): Interswitch must send it as text`;
+		}
+		numeric.push(`"${field()}.${name}"`);
 	}
 	return {
 		beneficiaryNumber: String(beneficiary),

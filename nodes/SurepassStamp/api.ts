@@ -18,6 +18,7 @@ import { checkBaseUrl, hostOf } from '../shared/url';
 import type { StampOrderSummary } from './summary';
 import { parseStampOrderSummary } from './summary';
 import { describeJsonType, isObject, stringField } from '../shared/json';
+import { MAX_CODE, quoted } from '../shared/text';
 
 export const SUREPASS_CREDENTIAL = 'surepassApi';
 export const SUMMARY_PATH = '/api/v1/stamper-v2/bulk-stamp-order-summary';
@@ -113,8 +114,10 @@ function httpFailure(
 ): ApiFailure {
 	const { status } = response;
 	// Surepass error bodies vary by endpoint: `message_code`, or `error` in an older variant.
-	const vendorCode = stringField(body, 'message_code') ?? stringField(body, 'error');
-	const vendorMessage = stringField(body, 'message');
+	const code = stringField(body, 'message_code') ?? stringField(body, 'error');
+	const vendorCode = code === undefined ? undefined : quoted(code, MAX_CODE);
+	const message = stringField(body, 'message');
+	const vendorMessage = message === undefined ? undefined : quoted(message);
 	const said = vendorMessage ? `: ${vendorMessage}` : '';
 	const base = { httpCode: status, vendorCode, vendorMessage };
 

@@ -10,6 +10,7 @@ import { toNonNegativeInteger } from '../shared/numbers';
 import type { ChangeFilter } from '../shared/changes';
 import { ROUTE_EVERYTHING, stampKey, stateKey } from '../shared/changes';
 import { describeJsonType, isObject, preview } from '../shared/json';
+import { quoted } from '../shared/text';
 
 /** The branches in output order. `outputs`, `outputNames` and `execute` all follow this list. */
 export const STAMP_BRANCHES = [
@@ -23,7 +24,10 @@ export type StampStatus = (typeof STAMP_BRANCHES)[number]['key'];
 export const FAILED_OUTPUT = STAMP_BRANCHES.findIndex((branch) => branch.key === 'failed');
 
 export interface StampBranch {
-	status: StampStatus;
+	/** The branch as Surepass names it: pending, available, failed, or one this node does not know. */
+	status: string;
+	/** The output its stamps go to: their own, or Pending for a branch this node does not know. */
+	output: number;
 	stampIds: string[];
 	/** What Surepass said in `count`, when it said something usable. */
 	reportedCount: number | undefined;
@@ -35,7 +39,10 @@ export interface StampOrderSummary {
 	/** `data.client_id` as Surepass sent it. */
 	vendorClientId: string | undefined;
 	quantity: number;
-	/** In output order: pending, available, failed. */
+	/**
+	 * Pending, available and failed, in output order; then any branch this node does not know
+	 * (routed to Pending, with its name as the stamps' status).
+	 */
 	branches: StampBranch[];
 	/** Stamps counted in `quantity` but listed in no branch. */
 	unlistedCount: number;
@@ -62,7 +69,7 @@ export function parseStampOrderSummary(data: unknown, bulkOrderId: string): Summ
 	const vendorClientId = typeof data.client_id === 'string' ? data.client_id : undefined;
 	if (vendorClientId !== undefined && vendorClientId !== bulkOrderId) {
 		warnings.push(
-			`Surepass answered with client_id "${vendorClientId}" for the order "${bulkOrderId}"`,
+			`Surepass answered with client_id "${quoted(vendorClientId, 100)}" for the order "${bulkOrderId}"`,
 		);
 	}
 	const summary = data.summary;
@@ -76,12 +83,8 @@ export function parseStampOrderSummary(data: unknown, bulkOrderId: string): Summ
 		};
 	}
 
-	const branches: StampBranch[] = [];
-	for (const { key } of STAMP_BRANCHES) {
-		const branch = parseBranch(summary[key], key, warnings);
-		if (typeof branch === 'string') return { ok: false, problem: branch };
-		branches.push(branch);
-	}
+	const branches = readBranches(summary, warnings);
+	if (typeof branches === 'string') return { ok: false, problem: branches };
 
 	const listed = branches.reduce((total, branch) => total + branch.stampIds.length, 0);
 	let quantity = toNonNegativeInteger(data.quantity);
@@ -105,19 +108,91 @@ export function parseStampOrderSummary(data: unknown, bulkOrderId: string): Summ
 	};
 }
 
-/** A branch, or why it cannot be read. */
-function parseBranch(raw: unknown, status: StampStatus, warnings: string[]): StampBranch | string {
-	if (raw === undefined || raw === null) {
-		return { status, stampIds: [], reportedCount: undefined };
+/**
+ * The branches of `summary`: pending, available and failed, whatever the case of their names
+ * ("Pending" is read as pending, with a warning, and both lists are read when both spellings come),
+ * then every other branch that lists stamps (an "on_hold" Surepass may add): routed to Pending
+ * with a warning, never dropped. Keys that are not branches (a number, a text) are left alone.
+ */
+function readBranches(
+	summary: Record<string, unknown>,
+	warnings: string[],
+): StampBranch[] | string {
+	const known = new Map<string, string[]>(STAMP_BRANCHES.map(({ key }) => [key, []]));
+	const others: string[] = [];
+	for (const name of Object.keys(summary)) {
+		const lower = name.toLowerCase();
+		const spellings = known.get(lower);
+		if (spellings !== undefined) spellings.push(name);
+		else if (
+			isObject(summary[name]) &&
+			Array.isArray((summary[name] as Record<string, unknown>).stamps)
+		)
+			others.push(name);
 	}
-	if (!isObject(raw)) return `"summary.${status}" is ${describeJsonType(raw)}, expected an object`;
+	const branches: StampBranch[] = [];
+	const respelled: string[] = [];
+	for (const [index, { key }] of STAMP_BRANCHES.entries()) {
+		const spellings = known.get(key) ?? [];
+		const parts: StampBranch[] = [];
+		for (const name of spellings.length > 0 ? spellings : [key]) {
+			if (name !== key) respelled.push(`"${quoted(name, 40)}"`);
+			const part = parseBranch(summary[name], name, key, index, warnings);
+			if (typeof part === 'string') return part;
+			parts.push(part);
+		}
+		branches.push(parts.length === 1 ? parts[0] : mergeParts(parts));
+	}
+	if (respelled.length > 0) {
+		warnings.push(
+			`Surepass named ${respelled.length === 1 ? 'a branch' : 'branches'} ${respelled.join(', ')} with other capitals than pending, available and failed; ${respelled.length === 1 ? 'it was' : 'they were'} read as such`,
+		);
+	}
+	for (const name of others) {
+		const branch = parseBranch(summary[name], name, name, 0, warnings);
+		if (typeof branch === 'string') return branch;
+		if (branch.stampIds.length === 0) continue;
+		warnings.push(
+			`Surepass lists ${branch.stampIds.length.toLocaleString('en-US')} stamp(s) under "${quoted(name, 40)}", a branch this node does not know: they are routed to Pending with status "${quoted(name, 40)}"`,
+		);
+		branches.push({ ...branch, status: quoted(name, 40) });
+	}
+	return branches;
+}
+
+/** One branch from the lists of its spellings ("failed" and "Failed"), in the order they came. */
+function mergeParts(parts: StampBranch[]): StampBranch {
+	const counts = parts.map((part) => part.reportedCount);
+	return {
+		status: parts[0].status,
+		output: parts[0].output,
+		stampIds: parts.flatMap((part) => part.stampIds),
+		reportedCount: counts.every((count) => count !== undefined)
+			? counts.reduce((sum, count) => (sum ?? 0) + (count ?? 0), 0)
+			: undefined,
+	};
+}
+
+/** A branch, or why it cannot be read. `name` is the key Surepass used, `status` what it stands for. */
+function parseBranch(
+	raw: unknown,
+	name: string,
+	status: string,
+	output: number,
+	warnings: string[],
+): StampBranch | string {
+	if (raw === undefined || raw === null) {
+		return { status, output, stampIds: [], reportedCount: undefined };
+	}
+	if (!isObject(raw))
+		return `"summary.${quoted(name, 40)}" is ${describeJsonType(raw)}, expected an object`;
 	const stampIds = raw.stamps === undefined || raw.stamps === null ? [] : raw.stamps;
 	if (!Array.isArray(stampIds)) {
-		return `"summary.${status}.stamps" is ${describeJsonType(stampIds)}, expected a list of stamp IDs`;
+		return `"summary.${quoted(name, 40)}.stamps" is ${describeJsonType(stampIds)}, expected a list of stamp IDs`;
 	}
 	for (let i = 0; i < stampIds.length; i++) {
 		if (typeof stampIds[i] !== 'string') {
-			return `"summary.${status}.stamps[${i}]" is ${describeJsonType(stampIds[i])}, expected a stamp ID`;
+			return `"summary.${quoted(name, 40)}.stamps[${i}]" is ${describeJsonType(stampIds[i])}, expected a stamp ID`;
 		}
 	}
 	let reportedCount: number | undefined;
@@ -125,7 +200,7 @@ function parseBranch(raw: unknown, status: StampStatus, warnings: string[]): Sta
 		reportedCount = toNonNegativeInteger(raw.count);
 		if (reportedCount === undefined) {
 			warnings.push(
-				`"summary.${status}.count" is not a whole number (${preview(raw.count)}); the list was counted instead`,
+				`"summary.${quoted(name, 40)}.count" is not a whole number (${preview(raw.count)}); the list was counted instead`,
 			);
 		}
 	}
@@ -134,7 +209,7 @@ function parseBranch(raw: unknown, status: StampStatus, warnings: string[]): Sta
 			`Surepass counts ${reportedCount} ${status} stamp(s) but lists ${stampIds.length}; the list is used`,
 		);
 	}
-	return { status, stampIds: stampIds as string[], reportedCount };
+	return { status, output, stampIds: stampIds as string[], reportedCount };
 }
 
 /** How many repeated stamp IDs a warning names; the rest are counted. */
@@ -157,7 +232,7 @@ function findDuplicates(branches: StampBranch[], warnings: string[]): void {
 		}
 	}
 	if (repeated.size === 0) return;
-	const where = new Map<string, StampStatus[]>();
+	const where = new Map<string, string[]>();
 	for (const branch of branches) {
 		for (const id of branch.stampIds) {
 			if (!repeated.has(id)) continue;
@@ -174,8 +249,8 @@ function findDuplicates(branches: StampBranch[], warnings: string[]): void {
 		if (named.length < DUPLICATES_NAMED) {
 			named.push(
 				distinct.length > 1
-					? `${id} (${distinct.join(' and ')})`
-					: `${id} (${statuses.length} times as ${distinct[0]})`,
+					? `${quoted(id, 100)} (${distinct.join(' and ')})`
+					: `${quoted(id, 100)} (${statuses.length} times as ${distinct[0]})`,
 			);
 		}
 	}
@@ -185,8 +260,8 @@ function findDuplicates(branches: StampBranch[], warnings: string[]): void {
 		const distinct = [...new Set(statuses)];
 		warnings.push(
 			distinct.length > 1
-				? `Stamp ${id} is listed as both ${distinct.join(' and ')}`
-				: `Stamp ${id} is listed ${statuses.length === 2 ? 'twice' : `${statuses.length} times`} as ${distinct[0]}`,
+				? `Stamp ${quoted(id, 100)} is listed as both ${distinct.join(' and ')}`
+				: `Stamp ${quoted(id, 100)} is listed ${statuses.length === 2 ? 'twice' : `${statuses.length} times`} as ${distinct[0]}`,
 		);
 		return;
 	}
@@ -205,10 +280,16 @@ function findDuplicates(branches: StampBranch[], warnings: string[]): void {
 	);
 }
 
-/** Nothing pending: every stamp of the order is listed as available or failed. */
+/**
+ * Nothing pending: every stamp of the order is listed as available or failed (a stamp in a branch
+ * this node does not know is routed to Pending, so it counts as pending here too).
+ */
 export function isOrderComplete(summary: StampOrderSummary): boolean {
 	const listed = summary.branches.reduce((total, branch) => total + branch.stampIds.length, 0);
-	return listed > 0 && summary.unlistedCount === 0 && summary.branches[0].stampIds.length === 0;
+	const pending = summary.branches
+		.filter((branch) => branch.output === 0)
+		.reduce((total, branch) => total + branch.stampIds.length, 0);
+	return listed > 0 && summary.unlistedCount === 0 && pending === 0;
 }
 
 export type OutputMode = 'perStamp' | 'perOrder';
@@ -267,16 +348,18 @@ export function routeSummary(
 	{ mode, orderTotals }: StampRoute,
 	filter: ChangeFilter = ROUTE_EVERYTHING,
 ): Array<Array<Record<string, unknown>>> {
-	const [pending, available, failed] = summary.branches;
+	// What each output holds, a branch this node does not know counted with Pending.
+	const inOutput = [0, 0, 0];
+	for (const branch of summary.branches) inOutput[branch.output] += branch.stampIds.length;
 	const counts = {
-		pendingCount: pending.stampIds.length,
-		availableCount: available.stampIds.length,
-		failedCount: failed.stampIds.length,
+		pendingCount: inOutput[0],
+		availableCount: inOutput[1],
+		failedCount: inOutput[2],
 	};
 	const all = filter === ROUTE_EVERYTHING;
 	const combined = filter.notice ? [...summary.warnings, filter.notice] : summary.warnings;
 	const warnings = combined.length > 0 ? combined : undefined;
-	const outputs: Array<Array<Record<string, unknown>>> = summary.branches.map((branch) => {
+	const perBranch: Array<Array<Record<string, unknown>>> = summary.branches.map((branch) => {
 		const { status } = branch;
 		const stampIds = all
 			? branch.stampIds
@@ -313,6 +396,13 @@ export function routeSummary(
 			items[i] = item;
 		}
 		return items;
+	});
+	const outputs: Array<Array<Record<string, unknown>>> = STAMP_BRANCHES.map(() => []);
+	summary.branches.forEach((branch, index) => {
+		const items = perBranch[index];
+		const target = outputs[branch.output];
+		if (target.length === 0 && index === branch.output) outputs[branch.output] = items;
+		else for (let k = 0; k < items.length; k++) target.push(items[k]);
 	});
 	const listed = counts.pendingCount + counts.availableCount + counts.failedCount;
 	const extra = unlistedKey(summary);

@@ -6,6 +6,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { quoted } from './text';
 import type { HttpResponse, NetworkFailure } from './transport/types';
 
 export interface ApiFailure {
@@ -115,6 +116,18 @@ export function networkFailure(
 				description: `${where}: ${failure.detail} while getting an access token. ${tokenService} may be slow or unreachable; try again later, raise the Timeout option, or check the token URL in the credential.`,
 			};
 		}
+		if (failure.reason === 'malformed') {
+			return {
+				message: `${tokenService}'s answer at ${where} was not valid HTTP: ${failure.detail} (${tries})`,
+				description: `No access token could be read. Something other than ${tokenService} may answer at the token URL (another service on that port, or a proxy in between): check the token URL in the credential; if it is right, try again later.`,
+			};
+		}
+		if (failure.reason === 'too-large') {
+			return {
+				message: `${tokenService}'s answer at ${where} is too large: ${failure.detail}`,
+				description: `Reading stopped at the limit: a token answer is a few hundred bytes. Check the token URL in the credential.`,
+			};
+		}
 		if (failure.reason === 'tls') {
 			return {
 				message: `The TLS certificate of ${tokenService} at ${where} is not trusted: ${failure.detail} (${failure.code})`,
@@ -137,6 +150,11 @@ export function networkFailure(
 				message: `${vendor}'s answer is too large: ${failure.detail}`,
 				description: `Reading stopped at the limit, so that one answer cannot take the memory n8n needs. If the batch is really this big, raise the option Max Response Size (MB); otherwise check the address in the credential.`,
 			};
+		case 'malformed':
+			return {
+				message: `${vendor}'s answer at ${host} was not valid HTTP: ${failure.detail} (${tries})`,
+				description: `Something other than ${vendor}'s API may answer at this address (another service on that port, or a proxy in between), or the server sent a broken answer. Check the address in the credential; if it is right, try again later.`,
+			};
 		case 'tls':
 			return {
 				message: `The TLS certificate of ${vendor} at ${host} is not trusted: ${failure.detail} (${failure.code})`,
@@ -151,7 +169,10 @@ export function networkFailure(
 }
 
 export function redirectFailure(vendor: string, response: HttpResponse): ApiFailure {
-	const location = response.headers.location ?? 'an unknown address';
+	const location =
+		response.headers.location === undefined
+			? 'an unknown address'
+			: quoted(response.headers.location);
 	return {
 		message: `${vendor} answered with a redirect (HTTP ${response.status}), which is not followed`,
 		description: `The server pointed to ${location}. Credentials are never sent on to another address: put the right address in the credential.`,

@@ -21,8 +21,16 @@ export function idParameter(
 ): { ok: true; value: string } | { ok: false; problem: string } {
 	if (value === undefined || value === null) return { ok: true, value: '' };
 	if (typeof value === 'string') return { ok: true, value: value.trim() };
-	if (typeof value === 'number' && Number.isFinite(value))
+	if (typeof value === 'number' && Number.isSafeInteger(value))
 		return { ok: true, value: String(value) };
+	if (typeof value === 'number' && Number.isFinite(value)) {
+		// Past 2^53 (or with a fraction) a number was already rounded when it was read: sent as it
+		// is, it asks for another ID (12345678901234567890 arrives as 12345678901234567000).
+		return {
+			ok: false,
+			problem: `The ${label} ${String(value)} is a number that cannot be held exactly, so it was rounded before it reached this node: keep the ID as text where it comes from (a string in the JSON, a quoted column), and map that`,
+		};
+	}
 	const what = Array.isArray(value)
 		? `a list of ${value.length} value(s)`
 		: typeof value === 'object'

@@ -20,9 +20,16 @@ const MIN_SECRET_LENGTH = 4;
 
 export const REDACTED = '[redacted]';
 
-/** The forms a secret may travel in, besides itself. */
+/**
+ * The forms a secret may travel in, besides itself. A secret pasted with a trailing newline, space
+ * or tab is sent trimmed (the credentials trim it, and an HTTP header would lose it anyway), so
+ * the trimmed value and its forms are secrets too.
+ */
 function forms(secret: string): string[] {
-	const out = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+	const out: string[] = [];
+	for (const value of new Set([secret, secret.trim()])) {
+		out.push(value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1));
+	}
 	return out.filter((value) => value.length >= MIN_SECRET_LENGTH);
 }
 
@@ -53,7 +60,9 @@ export class RunSecrets {
 		}
 		const { clientId, clientSecret } = credentials;
 		if (typeof clientSecret === 'string' && clientSecret !== '') {
-			this.add(Buffer.from(`${String(clientId ?? '')}:${clientSecret}`).toString('base64'));
+			const id = String(clientId ?? '');
+			this.add(Buffer.from(`${id}:${clientSecret}`).toString('base64'));
+			this.add(Buffer.from(`${id.trim()}:${clientSecret.trim()}`).toString('base64'));
 		}
 	}
 

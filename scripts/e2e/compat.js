@@ -7,7 +7,8 @@
  * a community package, and the emulator as both vendors. In each:
  *
  * - both nodes, their AI-tool variants and both credentials load, with icons;
- * - both credential tests pass through n8n's own credential-test endpoint;
+ * - both credential tests pass through n8n's own credential-test endpoint, and fail against an
+ *   address that answers with a redirect or a web page;
  * - both nodes route a batch to their three branches; an error goes to the error output;
  * - a token Interswitch refuses (the emulator forgets every token it issued) is renewed once and
  *   the run succeeds;
@@ -210,6 +211,60 @@ async function checkRelease(
 			}
 		});
 
+		await attempt('credential tests against an address that is not the API', async () => {
+			// A real server that redirects (empty body), or answers with a web page: a run fails there
+			// ("answered with a redirect"), so the credential test must not say "Connection successful!".
+			const http = require('node:http');
+			const other = http.createServer((/** @type {any} */ req, /** @type {any} */ res) => {
+				if (String(req.url).includes('/page/')) {
+					res.writeHead(200, { 'content-type': 'text/html' });
+					res.end('<html><body>Welcome</body></html>');
+					return;
+				}
+				res.writeHead(302, { location: 'https://example.com/elsewhere', 'content-length': '0' });
+				res.end();
+			});
+			await new Promise((resolve) => other.listen(0, '127.0.0.1', () => resolve(undefined)));
+			const otherUrl = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (other.address()).port}`;
+			try {
+				for (const [what, path] of [
+					['a redirect', '/redirect'],
+					['a web page', '/page'],
+				]) {
+					for (const [type, data] of /** @type {Array<[string, object]>} */ ([
+						[
+							'surepassApi',
+							{
+								...emulator.surepassCredential(),
+								environment: 'custom',
+								baseUrl: `${otherUrl}${path}`,
+							},
+						],
+						[
+							'interswitchPaycodeApi',
+							{ ...emulator.interswitchCredential(), contextUrl: `${otherUrl}${path}/api/v1` },
+						],
+					])) {
+						// A credential of its own: n8n saves what a test's preAuthentication returns.
+						const name = `compat ${type} ${path}`;
+						const { id } = (
+							await api(n8n.url, n8n.cookie, 'POST', '/rest/credentials', { name, type, data })
+						).data;
+						const answer = await api(n8n.url, n8n.cookie, 'POST', '/rest/credentials/test', {
+							credentials: { id, name, type, data },
+						});
+						check(
+							answer.data?.status === 'Error' &&
+								/no JSON came back/.test(answer.data?.message ?? ''),
+							`credential test ${type} against ${what}: ${answer.data?.status} ${answer.data?.message ?? ''}`.trim(),
+						);
+					}
+				}
+			} finally {
+				await new Promise((resolve) => other.close(() => resolve(undefined)));
+			}
+		});
+
 		await attempt('routing and the error output', async () => {
 			const workflow = workflowOf(
 				`compat routing ${release.version}`,
@@ -400,13 +455,26 @@ async function mcpToolCall(n8n, check) {
 		StreamableHTTPClientTransport,
 	} = require('@modelcontextprotocol/sdk/client/streamableHttp.js');
 	const { SSEClientTransport } = require('@modelcontextprotocol/sdk/client/sse.js');
-	const client = new Client({ name: 'compat', version: '1.0.0' });
+	// The trigger's path is registered a moment after the workflow is activated: a few tries.
+	/** @type {any} */
+	let client;
+	for (let attempt = 1; client === undefined; attempt++) {
+		const candidate = new Client({ name: 'compat', version: '1.0.0' });
+		try {
+			await candidate
+				.connect(new StreamableHTTPClientTransport(new URL(`${n8n.url}/mcp/${webhookPath}`)))
+				.catch(async () => {
+					await candidate.connect(
+						new SSEClientTransport(new URL(`${n8n.url}/mcp/${webhookPath}/sse`)),
+					);
+				});
+			client = candidate;
+		} catch (error) {
+			if (attempt >= 10) throw error;
+			await sleep(500);
+		}
+	}
 	try {
-		await client
-			.connect(new StreamableHTTPClientTransport(new URL(`${n8n.url}/mcp/${webhookPath}`)))
-			.catch(async () => {
-				await client.connect(new SSEClientTransport(new URL(`${n8n.url}/mcp/${webhookPath}/sse`)));
-			});
 		const { tools } = await client.listTools();
 		const tool = tools.find((/** @type {any} */ entry) => /surepass/i.test(entry.name));
 		const result = tool

@@ -218,6 +218,17 @@ async function startN8n(processes, bin, home, port, options = {}) {
 	});
 	const readyUrl = options.readyUrl ?? `${url}/healthz/readiness`;
 	await processes.waitUntil(started, async () => (await fetch(readyUrl)).ok);
+	if (command === 'start') {
+		// n8n can answer its readiness check (1.x: and /rest/settings) before every REST route is
+		// registered and the node types are written: wait until the login route exists (401
+		// without a session, never 404) and so do the node types.
+		await processes.waitUntil(
+			started,
+			async () =>
+				(await fetch(`${url}/rest/login`)).status !== 404 &&
+				(await fetch(`${url}/types/nodes.json`)).status !== 404,
+		);
+	}
 	return { ...started, url, logFile };
 }
 

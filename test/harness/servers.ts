@@ -135,3 +135,40 @@ export function sendWithLength(
 	});
 	res.end(bytes);
 }
+
+/**
+ * A TCP server on 127.0.0.1 that answers every connection with `answer` (bytes written as they
+ * are, then the connection closed unless `keepOpen`): for answers that are not valid HTTP.
+ */
+export async function startRawServer(
+	answer: string | Buffer,
+	keepOpen = false,
+): Promise<TestServer> {
+	const record = state();
+	const net = await import('net');
+	const sockets = new Set<Socket>();
+	const server = net.createServer((socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+		socket.on('error', () => undefined);
+		socket.once('data', (data) => {
+			record.requests.push({
+				method: 'RAW',
+				url: data.toString('latin1').split('\r\n')[0],
+				headers: {},
+				body: '',
+			});
+			socket.write(answer, () => {
+				if (!keepOpen) socket.end();
+			});
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+	const { port } = server.address() as AddressInfo;
+	record.url = `http://127.0.0.1:${port}`;
+	record.stop = async () => {
+		for (const socket of sockets) socket.destroy();
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+	};
+	return record;
+}

@@ -7,14 +7,24 @@
  */
 import { gzipSync } from 'zlib';
 
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialTestRequest, INodeExecutionData } from 'n8n-workflow';
+
+import { InterswitchPaycodeApi } from '../../credentials/InterswitchPaycodeApi.credentials';
+import { SurepassApi } from '../../credentials/SurepassApi.credentials';
 
 import { parseStampOrderSummary } from '../../nodes/SurepassStamp/summary';
 import { harness, useEmulator } from '../harness/helpers';
 import { singleNodeWorkflow } from '../harness/workflows';
 import { reportSection, stable } from '../harness/report';
 import type { TestServer } from '../harness/servers';
-import { sendWithLength, startHttpServer, startSelfSignedHttpsServer } from '../harness/servers';
+import type { Handler } from '../harness/servers';
+import {
+	sendWithLength,
+	startHttpServer,
+	startRawServer,
+	startSelfSignedHttpsServer,
+} from '../harness/servers';
+import seedBatch from '../fixtures/interswitch/seed-sample.json';
 
 const emulator = useEmulator();
 
@@ -36,7 +46,7 @@ const AREAS = [
 ] as const;
 type Area = (typeof AREAS)[number];
 /** The rows this suite reports, one per problem it proves fixed. */
-const EXPECTED_ROWS = 16;
+const EXPECTED_ROWS = 28;
 const rows: Array<{ area: Area; text: string }> = [];
 function row(area: Area, problem: string, now: string) {
 	rows.push({ area, text: `| ${area} | ${problem} | ${stable(now)} |` });
@@ -193,6 +203,73 @@ describe('secrets: a vendor that echoes a secret back never makes it leak', () =
 					'Secrets',
 					'The Paycode API echoes the access token (a 401 `error_description`, a 500 message); Passport echoes the `Authorization: Basic …` header',
 					`Every error is scrubbed where it leaves the node of every secret the run has known (client secret, each access token issued during the run, their Basic, percent-encoded and JSON-escaped forms): "${errorOf(passport.outputs('Node')).message}"`,
+				);
+			}
+		},
+	);
+});
+
+describe('secrets: a secret pasted with whitespace around it never leaks', () => {
+	test.each(MODES)(
+		'a Surepass token or an Interswitch client secret with a trailing newline, space or tab, echoed back, never appears (%s)',
+		async (onError) => {
+			// A real server that echoes the Authorization header it received in its 401.
+			const server = await own(
+				startHttpServer((req, res) => {
+					res.writeHead(401, { 'content-type': 'application/json' });
+					res.end(
+						JSON.stringify({
+							status_code: 401,
+							success: false,
+							message: `Unauthorized: ${String(req.headers.authorization)}`,
+							message_code: 'unauthorized',
+						}),
+					);
+				}),
+			);
+			let text = '';
+			let shown = '';
+			for (const [index, space] of ['\n', ' ', '\t', '\r\n'].entries()) {
+				const token = `sp-pasted-token-${index}-0123456789abcdef`;
+				const result = await stamp({
+					items: [{ id: SEED_ORDER }],
+					onError,
+					credential: { token: `${token}${space}`, environment: 'custom', baseUrl: server.url },
+				});
+				text += serialise({ run: result.run, error: result.error });
+				expect(text).not.toContain(token);
+				if (onError !== 'stopWorkflow') shown = errorOf(result.outputs('Node')).message;
+			}
+			// Passport echoes the Basic credentials it received.
+			emulator.addFault({
+				route: 'passport',
+				status: 401,
+				body: (req: { headers: Record<string, unknown> }) => ({
+					error: 'invalid_client',
+					error_description: `Received Authorization: ${String(req.headers.authorization)}`,
+				}),
+			});
+			const credential = emulator.interswitchCredential();
+			const passport = await paycode({
+				items: [{ ref: '123456' }],
+				onError,
+				credential: { ...credential, clientSecret: `${credential.clientSecret}\n` },
+			});
+			text += serialise({ run: passport.run, error: passport.error });
+			for (const secret of [
+				credential.clientSecret,
+				Buffer.from(`${credential.clientId}:${credential.clientSecret}`).toString('base64'),
+				Buffer.from(`${credential.clientId}:${credential.clientSecret}\n`).toString('base64'),
+			])
+				expect(text).not.toContain(secret);
+			// The texts really came back, scrubbed.
+			expect(text).toContain('Unauthorized: Bearer [redacted]');
+			expect(text).toContain('Received Authorization: Basic [redacted]');
+			if (onError === 'continueRegularOutput') {
+				row(
+					'Secrets',
+					'A Surepass token saved with a trailing newline, space or tab worked (the HTTP stack trims the header) but was redacted only with the whitespace: echoed in a 401, the real token appeared in clear in the error and the run data',
+					`Secret fields are sent trimmed and redacted in both forms (and their Basic form): "${shown}"`,
 				);
 			}
 		},
@@ -446,6 +523,599 @@ describe('token endpoint: one renewal for many items', () => {
 			'Token endpoint',
 			'A token expiring mid-run at concurrency 50 caused 50 simultaneous Passport requests (84 with a 1 s token lifetime); an invalid item 0 made 10 token requests instead of 1',
 			'One token request per credential at a time: identical concurrent requests share one, and a renewal that just finished is handed to callers that ask a moment later. 50 items with an expired token: 1 Passport request, at most 1 in flight; invalid item 0 with 9 others: 1 request',
+		);
+	});
+});
+
+/**
+ * A real server playing both Interswitch Passport (at /token, answered by `passport`) and the
+ * Paycode status endpoint (at /api/v1/…, answered by `status`, by default the seed's batch), for
+ * the credential of a run.
+ */
+async function interswitchServer(passport: Handler, status?: Handler) {
+	const sample = JSON.stringify(seedBatch);
+	const server = await own(
+		startHttpServer(async (req, res, body) => {
+			if (String(req.url).startsWith('/token')) return await passport(req, res, body);
+			if (status) return await status(req, res, body);
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(sample);
+		}),
+	);
+	const credential = {
+		...emulator.interswitchCredential(),
+		contextUrl: `${server.url}/api/v1`,
+		passportTokenUrl: `${server.url}/token`,
+	} as Record<string, unknown>;
+	const passportRequests = () => server.requests.filter((req) => req.url.startsWith('/token'));
+	const statusRequests = () => server.requests.filter((req) => !req.url.startsWith('/token'));
+	return { server, credential, passportRequests, statusRequests };
+}
+
+const tokenAnswer = (extra: Record<string, unknown> = {}) =>
+	JSON.stringify({
+		access_token: 'passport-token-0123456789',
+		token_type: 'bearer',
+		expires_in: 3599,
+		...extra,
+	});
+
+describe('token endpoint: its answer is bounded in size, before and after decompression', () => {
+	test('a gzip bomb (300 MB in 0.3 MB) and a 40 MB answer from Passport stop at 1 MB; their token is never used', async () => {
+		const bomb = gzipSync(
+			Buffer.concat([
+				Buffer.from('{"access_token":"bomb-token-0123456789","pad":"'),
+				Buffer.alloc(300 * 1024 * 1024, 0x20),
+				Buffer.from('"}'),
+			]),
+		);
+		const huge = `{"access_token":"huge-token-0123456789","pad":"${' '.repeat(40 * 1024 * 1024)}"}`;
+		const messages: string[] = [];
+		for (const [name, send] of [
+			[
+				'bomb',
+				(res: Parameters<Handler>[1]) =>
+					sendWithLength(res, 200, bomb, {
+						'content-type': 'application/json',
+						'content-encoding': 'gzip',
+					}),
+			],
+			[
+				'40 MB',
+				(res: Parameters<Handler>[1]) =>
+					sendWithLength(res, 200, huge, { 'content-type': 'application/json' }),
+			],
+		] as const) {
+			const { credential, statusRequests } = await interswitchServer((_req, res) => send(res));
+			const result = await paycode({
+				items: [{ ref: '123456' }],
+				credential,
+				options: { maxRetries: 0 },
+			});
+			const message = errorOf(result.outputs('Node')).message;
+			messages.push(message);
+			expect([name, message]).toEqual([
+				name,
+				expect.stringMatching(
+					/^Interswitch Passport at 127\.0\.0\.1:\d+ answered with more than 1 MB, which is no token answer/,
+				),
+			]);
+			expect(statusRequests()).toHaveLength(0);
+		}
+		expect(bomb.length).toBeLessThan(512 * 1024);
+		row(
+			'Token endpoint',
+			"Passport's answer had no bound: a gzip bomb from the token URL (0.3 MB on the wire, 300 MB inflated) raised n8n's memory by 770–900 MB and its token was used; a 40 MB answer was accepted",
+			`The token answer is read as a stream, within 1 MB after decompression (a token answer is a few hundred bytes), and within the Timeout: "${messages[0]}"`,
+		);
+	});
+});
+
+describe("token endpoint: transient failures are retried as the request's are, with honest messages", () => {
+	test('a connection cut in the middle of the answer (after a 200 or a 503 head) is retried, and said so when it persists', async () => {
+		let cuts = 2;
+		const cutting = await interswitchServer((_req, res) => {
+			if (cuts-- > 0) {
+				res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
+				res.write('{"access_token":"cut-tok');
+				res.socket?.destroy();
+				return;
+			}
+			sendWithLength(res, 200, tokenAnswer(), { 'content-type': 'application/json' });
+		});
+		const recovered = await paycode({
+			items: [{ ref: '123456' }],
+			credential: cutting.credential,
+			options: { maxRetries: 2 },
+		});
+		expect(recovered.outputs('Node')[1]).toHaveLength(1);
+		expect(cutting.passportRequests()).toHaveLength(3);
+
+		const always = await interswitchServer((_req, res) => {
+			res.writeHead(503, { 'content-type': 'application/json', 'content-length': '500' });
+			res.write('{"error":"temporar');
+			res.socket?.destroy();
+		});
+		const failed = await paycode({
+			items: [{ ref: '123456' }],
+			credential: always.credential,
+			options: { maxRetries: 2 },
+		});
+		const message = errorOf(failed.outputs('Node')).message;
+		expect(message).toMatch(
+			/^Interswitch Passport at 127\.0\.0\.1:\d+ closed the connection in the middle of its answer \(3 attempts\)$/,
+		);
+		expect(always.passportRequests()).toHaveLength(3);
+		row(
+			'Token endpoint',
+			'A Passport connection cut mid-answer (200 or 503 head) got 1 request despite Max Retries 2, and the message "The request was not sent. Check the credential."',
+			`Retried as the status request is; when it persists: "${message}"`,
+		);
+	});
+
+	test("Passport's 429 with Retry-After: 1 is waited for, not retried after 20 ms", async () => {
+		let limited = 1;
+		const { credential, server } = await interswitchServer((_req, res) => {
+			if (limited-- > 0)
+				return sendWithLength(res, 429, '{"error":"too_many_requests"}', {
+					'content-type': 'application/json',
+					'retry-after': '1',
+				});
+			sendWithLength(res, 200, tokenAnswer(), { 'content-type': 'application/json' });
+		});
+		const times: number[] = [];
+		server.requests.push = new Proxy(server.requests.push, {
+			apply: (target, self, args) => {
+				if (String(args[0]?.url).startsWith('/token')) times.push(Date.now());
+				return Reflect.apply(target, self, args);
+			},
+		});
+		const result = await paycode({
+			items: [{ ref: '123456' }],
+			credential,
+			options: { retryDelayMs: 1 },
+		});
+		expect(result.outputs('Node')[1]).toHaveLength(1);
+		expect(times).toHaveLength(2);
+		// A lower bound only: a busy machine can only make the wait longer.
+		expect(times[1] - times[0]).toBeGreaterThanOrEqual(900);
+		row(
+			'Token endpoint',
+			"Passport's 429 with `Retry-After: 2` was retried after 20 ms",
+			`Passport's Retry-After is honoured as the API's is: the second token request came ${Math.round((times[1] - times[0]) / 100) / 10} s after the first (Retry-After: 1)`,
+		);
+	});
+});
+
+describe('token endpoint: a token from a big answer is still redacted', () => {
+	test.each(MODES)(
+		'a token issued in a 70 KB answer and echoed by the API never appears (%s)',
+		async (onError) => {
+			let issued = 0;
+			const tokens: string[] = [];
+			const { credential } = await interswitchServer(
+				(_req, res) => {
+					const token = `big-answer-token-${++issued}-0123456789abcdef`;
+					tokens.push(token);
+					sendWithLength(
+						res,
+						200,
+						tokenAnswer({ access_token: token, padding: 'x'.repeat(70 * 1024) }),
+						{ 'content-type': 'application/json' },
+					);
+				},
+				(req, res) =>
+					sendWithLength(
+						res,
+						401,
+						JSON.stringify({
+							error: 'invalid_token',
+							error_description: `Token refused: ${String(req.headers.authorization)}`,
+						}),
+						{ 'content-type': 'application/json' },
+					),
+			);
+			const result = await paycode({
+				items: [{ ref: '123456' }, { ref: 'BATCH-2' }],
+				credential,
+				onError,
+				options: { maxConcurrency: 2 },
+			});
+			const text = serialise({ run: result.run, error: result.error });
+			expect(tokens.length).toBeGreaterThanOrEqual(2);
+			for (const token of tokens) expect(text).not.toContain(token);
+			expect(text).toContain('Token refused: Bearer [redacted]');
+			if (onError === 'continueRegularOutput') {
+				row(
+					'Secrets',
+					'Issued tokens were remembered for redaction only from Passport answers under 65,536 characters: with a 70 KB answer, a token replaced mid-run and then echoed leaked verbatim',
+					`Every token issued is remembered, whatever the size of its answer (within the 1 MB bound): "${errorOf(result.outputs('Node'), 1).message}"`,
+				);
+			}
+		},
+	);
+});
+
+describe('token endpoint: nesting and lifetimes JSON can hold but a token cannot have', () => {
+	test('an expires_in nested 100,000 deep, or 1e300 seconds, gives a token used for a day at most; an error.code nested 100,000 deep is described', async () => {
+		const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+		for (const [name, expires] of [
+			['nested', deep],
+			['1e300', '1e300'],
+		] as const) {
+			const { credential } = await interswitchServer((_req, res) =>
+				sendWithLength(
+					res,
+					200,
+					`{"access_token":"lifetime-token-0123456789","token_type":"bearer","expires_in":${expires}}`,
+					{ 'content-type': 'application/json' },
+				),
+			);
+			const result = await paycode({ items: [{ ref: '123456' }], credential });
+			expect([name, result.error]).toEqual([name, undefined]);
+			expect(result.outputs('Node')[1]).toHaveLength(1);
+			const stored = result.credentialsHelper.store.interswitchPaycodeApi as { validUntil: number };
+			expect(stored.validUntil - Date.now()).toBeLessThanOrEqual(86_400_000);
+			expect(stored.validUntil - Date.now()).toBeGreaterThan(0);
+		}
+		const { credential } = await interswitchServer(
+			(_req, res) =>
+				sendWithLength(res, 200, tokenAnswer(), { 'content-type': 'application/json' }),
+			(_req, res) =>
+				sendWithLength(res, 401, `{"error":{"code":${deep},"message":"Nested"}}`, {
+					'content-type': 'application/json',
+				}),
+		);
+		const nested = await paycode({ items: [{ ref: '123456' }], credential });
+		const message = errorOf(nested.outputs('Node')).message;
+		expect(message).toBe('Interswitch refused the status request ((a JSON array): Nested)');
+		row(
+			'Answers',
+			'An Interswitch `error.code` or a Passport `expires_in` nested 100,000 deep gave "Maximum call stack size exceeded"; `expires_in: 1e300` kept the token for 1e300 s, renewed only after a 401',
+			`Codes are read as text or numbers only, lifetimes as numbers of seconds within a day: "${message}"`,
+		);
+	});
+});
+
+describe("messages: a vendor's text is quoted within a readable length", () => {
+	test('a 3 MB message (400, 503, Interswitch error.message) and a 2 MB client_id are cut, said to be, and kept out of every item', async () => {
+		const long = 'Z'.repeat(3 * 1024 * 1024);
+		const surepass = await own(
+			startHttpServer((_req, res, body) => {
+				const id = String(JSON.parse(body || '{}').client_id);
+				if (id.endsWith('503'))
+					return sendWithLength(
+						res,
+						503,
+						JSON.stringify({ status_code: 503, success: false, message: long }),
+					);
+				if (id.endsWith('ok')) {
+					return sendWithLength(
+						res,
+						200,
+						JSON.stringify({
+							data: {
+								client_id: 'W'.repeat(2 * 1024 * 1024),
+								quantity: 3,
+								summary: {
+									available: { count: 3, stamps: ['stamp_v2_a', 'stamp_v2_b', 'stamp_v2_c'] },
+								},
+							},
+							status_code: 200,
+							success: true,
+							message: 'Success',
+							message_code: 'success',
+						}),
+					);
+				}
+				sendWithLength(
+					res,
+					400,
+					JSON.stringify({
+						status_code: 400,
+						success: false,
+						message: long,
+						message_code: 'invalid_client_id',
+					}),
+				);
+			}),
+		);
+		const credential = { token: 'tok-0123456789', environment: 'custom', baseUrl: surepass.url };
+		const items = Array.from({ length: 20 }, (_, i) => ({ id: `bulk_stamp_v2_long${i}` }));
+		const rejected = await stamp({ items, credential });
+		const message = errorOf(rejected.outputs('Node'), 0).message;
+		expect(message).toMatch(
+			/^Surepass rejected the Bulk Order ID "bulk_stamp_v2_long0" \(HTTP 400: Z{300}… \[cut: 3,145,728 characters in all\]\)$/,
+		);
+		// Every item's error, description and vendor fields included, is a few hundred characters.
+		expect(serialise(rejected.run).length).toBeLessThan(20 * 4000);
+		const down = await stamp({
+			items: [{ id: 'bulk_stamp_v2_x503' }],
+			credential,
+			options: { maxRetries: 0 },
+		});
+		expect(errorOf(down.outputs('Node')).description).toMatch(
+			/^Surepass could not answer: Z{300}… \[cut: 3,145,728 characters in all\] This is on Surepass's side/,
+		);
+		const answered = await stamp({
+			items: [{ id: 'bulk_stamp_v2_xok' }],
+			credential,
+			parameters: { output: 'perStamp' },
+		});
+		const stamps = answered.outputs('Node')[1];
+		expect(stamps).toHaveLength(3);
+		for (const item of stamps) expect(JSON.stringify(item.json.warnings).length).toBeLessThan(400);
+		const { credential: paycodeCredential } = await interswitchServer(
+			(_req, res) =>
+				sendWithLength(res, 200, tokenAnswer(), { 'content-type': 'application/json' }),
+			(_req, res) =>
+				sendWithLength(res, 401, JSON.stringify({ error: { code: '10999', message: long } })),
+		);
+		const refused = await paycode({ items: [{ ref: '123456' }], credential: paycodeCredential });
+		expect(errorOf(refused.outputs('Node')).message).toMatch(
+			/^Interswitch refused the status request \(10999: Z{300}… \[cut: 3,145,728 characters in all\]\)$/,
+		);
+		row(
+			'Messages',
+			"Vendor text was quoted without a limit: a 400 with a 3 MB `message` became a 3.1 MB error on each of 60 items (+470–660 MB); the same through a 503's description, Interswitch's `error.message`, and a 2 MB `client_id` in the warning of every stamp item",
+			`Every vendor text in a message, description or warning is cut to 300 characters and says so; the whole text is kept nowhere: "${stable(message).replace(/Z{300}/, 'ZZZ…')}"`,
+		);
+	});
+});
+
+describe('answers that are not valid HTTP', () => {
+	test('another protocol, an invalid status line, a 100 KB header or two Content-Lengths are named as such, and retried where a retry can help', async () => {
+		const answers: Array<[string, string, RegExp, number]> = [
+			[
+				'another protocol',
+				'SSH-2.0-OpenSSH_9.2\r\n',
+				/something other than an HTTP server answered on this port \(1 attempt\)$/,
+				1,
+			],
+			[
+				'an invalid status line',
+				'HTTP/1.1 abc\r\nContent-Length: 2\r\n\r\n{}',
+				/its status line is invalid \(3 attempts\)$/,
+				3,
+			],
+			[
+				'a 100 KB header',
+				`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(100_000)}\r\nContent-Length: 2\r\n\r\n{}`,
+				/its headers are larger than Node\.js accepts \(3 attempts\)$/,
+				3,
+			],
+			[
+				'two Content-Lengths',
+				'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\n{}',
+				/(two different Content-Length headers|Content-Length)[^(]*\(3 attempts\)$/,
+				3,
+			],
+		];
+		const messages: string[] = [];
+		for (const [name, answer, expected, requests] of answers) {
+			const server = await own(startRawServer(answer));
+			const result = await stamp({
+				items: [{ id: SEED_ORDER }],
+				credential: { token: 'tok-0123456789', environment: 'custom', baseUrl: server.url },
+				options: { maxRetries: 2 },
+			});
+			const error = errorOf(result.outputs('Node'));
+			messages.push(error.message);
+			expect([name, error.message]).toEqual([
+				name,
+				expect.stringMatching(/^Surepass's answer at 127\.0\.0\.1:\d+ was not valid HTTP: /),
+			]);
+			expect([name, error.message]).toEqual([name, expect.stringMatching(expected)]);
+			expect([name, server.requests.length]).toEqual([name, requests]);
+		}
+		// The same at the token endpoint.
+		const raw = await own(startRawServer('HTTP/1.1 abc\r\nContent-Length: 2\r\n\r\n{}'));
+		const passport = await paycode({
+			items: [{ ref: '123456' }],
+			credential: { ...emulator.interswitchCredential(), passportTokenUrl: `${raw.url}/token` },
+			options: { maxRetries: 1 },
+		});
+		expect(errorOf(passport.outputs('Node')).message).toMatch(
+			/^Interswitch Passport's answer at 127\.0\.0\.1:\d+ was not valid HTTP: its status line is invalid \(2 attempts\)$/,
+		);
+		row(
+			'Retries',
+			'An answer that was not valid HTTP (another protocol on the port, an invalid status line, a 100 KB header, two different Content-Lengths) gave a raw "Parse Error: …" and "The request was not sent. Check the credential."',
+			`Named as what it is, retried unless another protocol answers: "${stable(messages[1])}"`,
+		);
+	});
+});
+
+describe('inputs: numbers where text belongs', () => {
+	test('IDs given as numbers that cannot be exact are refused; a beneficiary number or PIN Interswitch sends as such a number fails its batch', async () => {
+		// As JSON.parse reads them: already rounded.
+		const items = [
+			{ ref: JSON.parse('12345678901234567890') },
+			{ ref: JSON.parse('1e21') },
+			{ ref: 123456 },
+		];
+		const result = await paycode({ items, options: { noRecordAsPending: true } });
+		const first = errorOf(result.outputs('Node'), 0).message;
+		expect(first).toBe(
+			'The Reference ID 12345678901234567000 is a number that cannot be held exactly, so it was rounded before it reached this node: keep the ID as text where it comes from (a string in the JSON, a quoted column), and map that [item 0]',
+		);
+		expect(errorOf(result.outputs('Node'), 1).message).toMatch(
+			/^The Reference ID 1e\+21 is a number that cannot be held exactly/,
+		);
+		// A safe whole number is an ID like any other.
+		expect(
+			result.outputs('Node')[1].filter((item) => (item.pairedItem as { item: number }).item === 2),
+		).toHaveLength(1);
+		expect(emulator.requestsTo('interswitch').map((req) => req.query.referenceId?.[0])).toEqual([
+			'123456',
+		]);
+
+		const { credential } = await interswitchServer(
+			(_req, res) =>
+				sendWithLength(res, 200, tokenAnswer(), { 'content-type': 'application/json' }),
+			(req, res) =>
+				sendWithLength(
+					res,
+					200,
+					String(req.url).includes('UNSAFE')
+						? '{"successful":[{"beneficiaryNumber":"08021111111","amount":"100","surcharge":"","oneTimePin":12345678901234567890}]}'
+						: '{"successful":[{"beneficiaryNumber":8021111111,"amount":"100","surcharge":"","oneTimePin":"4321"}]}',
+				),
+		);
+		const vendor = await paycode({
+			items: [{ ref: 'UNSAFE' }, { ref: 'SAFE' }],
+			credential,
+			parameters: { output: 'perToken', oneTimePins: 'include' },
+		});
+		expect(errorOf(vendor.outputs('Node'), 0).message).toBe(
+			'Unexpected response from Interswitch: "successful[0].oneTimePin" is a JSON number that cannot be held exactly (it was rounded on the way): Interswitch must send it as text',
+		);
+		const safe = vendor
+			.outputs('Node')[1]
+			.find((item) => (item.pairedItem as { item: number }).item === 1);
+		expect(safe?.json.beneficiaryNumber).toBe('8021111111');
+		expect(safe?.json.warnings).toContain(
+			'"successful[0].beneficiaryNumber" came as a JSON number, not text: a leading zero, if there was one, is lost',
+		);
+		row(
+			'Inputs',
+			'Reference IDs given as JSON numbers were sent rounded (`12345678901234567890` → `12345678901234567000`, `1e21` → `1e+21`): another batch was asked for, and with "No Record as Pending" it stayed Pending forever; a numeric `beneficiaryNumber` or `oneTimePin` was routed rounded with no warning',
+			`An ID that is a number past 2^53 is refused with what to do: "${first}"; a beneficiary number or PIN sent as such a number fails its batch, a smaller one is routed with a warning`,
+		);
+	});
+});
+
+describe('inputs: the signature covers the URL that is sent', () => {
+	test("a Reference ID with ' ! ( ) * is signed as it goes on the wire (SHA-512 and SHA-1)", async () => {
+		const seen: string[] = [];
+		for (const method of ['SHA512', 'SHA1'] as const) {
+			emulator.interswitch.settings.requireSignature = method;
+			try {
+				const result = await paycode({
+					items: [{ ref: "O'BRIEN-(1)!*" }],
+					credential: {
+						...emulator.interswitchCredential(),
+						signatureHeaders: true,
+						signatureMethod: method,
+					},
+				});
+				const message = errorOf(result.outputs('Node')).message;
+				seen.push(message);
+				// The signature was accepted: Interswitch looked for the batch and found none.
+				expect([method, message]).toEqual([
+					method,
+					'Interswitch has no batch with reference "O\'BRIEN-(1)!*" for front-end partner "455" (10904)',
+				]);
+			} finally {
+				emulator.interswitch.settings.requireSignature = false;
+			}
+		}
+		expect(emulator.requestsTo('interswitch').map((req) => req.rawUrl)).toContain(
+			'/api/v1/pwm/bulk/tokens/comprehensive/status?referenceId=O%27BRIEN-%281%29%21%2A&frontEndPartner=455',
+		);
+		row(
+			'Inputs',
+			"With signature headers on, a Reference ID containing `'` was signed as `'` but sent as `%27`: Interswitch answered 10500",
+			`The query is encoded the way the HTTP client sends it (RFC 3986), so the URL signed is the URL on the wire: "${seen[0]}"`,
+		);
+	});
+});
+
+describe('answers: stamps in branches named otherwise are never lost', () => {
+	test('capitalised branch names are read; an unknown branch goes to Pending with its name, with a warning', async () => {
+		const envelope = (summary: Record<string, unknown>, quantity: number) => ({
+			data: { client_id: SEED_ORDER, quantity, summary },
+			status_code: 200,
+			success: true,
+			message: 'Success',
+			message_code: 'success',
+		});
+		emulator.addFault({
+			route: 'surepass',
+			times: 1,
+			status: 200,
+			body: envelope(
+				{
+					Pending: { count: 1, stamps: ['stamp_v2_p1'] },
+					Available: { count: 1, stamps: ['stamp_v2_a1'] },
+					Failed: { count: 1, stamps: ['stamp_v2_f1'] },
+				},
+				3,
+			),
+		});
+		const capitalised = await stamp({
+			items: [{ id: SEED_ORDER }],
+			parameters: { output: 'perStamp' },
+		});
+		expect(
+			capitalised.outputs('Node').map((items) => items.map((item) => item.json.stampId)),
+		).toEqual([['stamp_v2_p1'], ['stamp_v2_a1'], ['stamp_v2_f1']]);
+		emulator.clearFaults();
+		emulator.addFault({
+			route: 'surepass',
+			times: 1,
+			status: 200,
+			body: envelope(
+				{
+					available: { count: 1, stamps: ['stamp_v2_a1'] },
+					on_hold: { count: 2, stamps: ['stamp_v2_h1', 'stamp_v2_h2'] },
+				},
+				3,
+			),
+		});
+		const onHold = await stamp({ items: [{ id: SEED_ORDER }], parameters: { output: 'perStamp' } });
+		const pending = onHold.outputs('Node')[0].map((item) => item.json);
+		expect(pending.map((item) => [item.stampId, item.status])).toEqual([
+			['stamp_v2_h1', 'on_hold'],
+			['stamp_v2_h2', 'on_hold'],
+		]);
+		const warning = (pending[0].warnings as string[])[0];
+		row(
+			'Answers',
+			'With `Pending` / `Available` / `Failed` capitalised and quantity 3, all three stamps were lost and one Pending item said "Surepass lists no stamps for this order yet", with no warning; an extra branch (`on_hold`, 2 stamps) vanished',
+			`Branch names are read whatever their capitals (with a warning); a branch the node does not know goes to Pending with its name as the status: "${warning}"`,
+		);
+	});
+});
+
+describe('credential tests fail where a run would', () => {
+	test("an address that answers with a redirect or a web page fails both credential tests, as n8n's tester reads their rules", () => {
+		// n8n's credential tester (n8n 1.115 to 2.41) hands each rule the answer's body only:
+		// lodash get(body, key) === value. `npm run test:compat` runs these tests in those n8n.
+		const get = (body: unknown, key: string) =>
+			key
+				.split('.')
+				.reduce<unknown>(
+					(value, part) =>
+						value === null || value === undefined
+							? undefined
+							: (value as Record<string, unknown>)[part],
+					body,
+				);
+		const failed = (rules: ICredentialTestRequest['rules'], body: unknown) =>
+			(rules ?? []).find(
+				(rule) =>
+					rule.type === 'responseSuccessBody' &&
+					get(body, rule.properties.key) === rule.properties.value,
+			)?.properties.message;
+		const messages: string[] = [];
+		for (const credential of [new SurepassApi(), new InterswitchPaycodeApi()]) {
+			const rules = credential.test.rules;
+			for (const body of ['', '<html><body>Welcome</body></html>']) {
+				const message = failed(rules, body);
+				expect(message).toMatch(/no JSON came back \(a redirect, a web page or an empty answer\)/);
+				messages.push(String(message));
+			}
+			// The API's own answers still pass: Surepass's "not found" for the probe order, Interswitch's 10904.
+			expect(
+				failed(rules, { status_code: 404, success: false, message_code: 'client_id_not_found' }),
+			).toBeUndefined();
+			expect(failed(rules, { error: { code: '10904', message: 'No record' } })).toBeUndefined();
+		}
+		row(
+			'Inputs',
+			'The credential test said "Connection successful!" for a Base URL or Context URL that answers with a redirect, though every run failed with "answered with a redirect"',
+			`A test whose answer is not the API's JSON fails, in n8n 1.115.4, 1.123.81, 2.0.3 and 2.41.1 (\`npm run test:compat\`): "${messages[0]}"`,
 		);
 	});
 });

@@ -11,6 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { sleep, statusErrors, withOverrides } from '../n8n';
 
+import { formatBytes, readBounded } from '../body';
 import { cancelled, classify, responseFromError } from './classify';
 import { tokenRequest } from './token';
 import type {
@@ -22,7 +23,6 @@ import type {
 	SendOptions,
 	SendResult,
 } from './types';
-import { MEBIBYTE } from './types';
 
 export async function sendOnce(
 	ctx: IExecuteFunctions,
@@ -43,7 +43,7 @@ export async function sendOnce(
 	// Everything else resolves to the real execution context.
 	const helpers = withOverrides(ctx.helpers, {
 		httpRequest: async (options: IHttpRequestOptions) =>
-			await tokenRequest(ctx, options, signal, policy.timeoutMs, state, sendOptions.secrets),
+			await tokenRequest(ctx, options, signal, policy, state, sendOptions.secrets),
 	});
 	const scoped = withOverrides(ctx, { getExecutionCancelSignal: () => signal, helpers });
 	const options: IHttpRequestOptions = {
@@ -192,7 +192,7 @@ async function exchange(
 		raw = { statusCode: answered.status, headers: answered.headers ?? {}, body: answered.data };
 	}
 	try {
-		const body = await readBody(raw.body, policy.maxResponseBytes);
+		const body = await readBounded(raw.body, policy.maxResponseBytes);
 		if (body.tooLarge)
 			return failure('too-large', 'TOO_LARGE', tooLargeDetail(policy.maxResponseBytes));
 		return {
@@ -210,55 +210,6 @@ async function exchange(
 
 function tooLargeDetail(maxBytes: number): string {
 	return `the answer is larger than ${formatBytes(maxBytes)}`;
-}
-
-export function formatBytes(bytes: number): string {
-	return bytes >= MEBIBYTE ? `${Math.round((bytes / MEBIBYTE) * 10) / 10} MB` : `${bytes} bytes`;
-}
-
-interface ReadableLike {
-	[Symbol.asyncIterator](): AsyncIterator<unknown>;
-	destroy?: (error?: Error) => void;
-}
-
-function isReadable(value: unknown): value is ReadableLike {
-	return (
-		typeof value === 'object' &&
-		value !== null &&
-		typeof (value as ReadableLike)[Symbol.asyncIterator] === 'function'
-	);
-}
-
-/**
- * The body as text, read up to `maxBytes` (the stream is destroyed past it). Strings and buffers
- * are accepted too, should the HTTP helper hand over a body already read.
- */
-async function readBody(
-	body: unknown,
-	maxBytes: number,
-): Promise<{ tooLarge: false; text: string } | { tooLarge: true }> {
-	if (body === undefined || body === null) return { tooLarge: false, text: '' };
-	if (typeof body === 'string')
-		return Buffer.byteLength(body) > maxBytes
-			? { tooLarge: true }
-			: { tooLarge: false, text: body };
-	if (Buffer.isBuffer(body))
-		return body.length > maxBytes
-			? { tooLarge: true }
-			: { tooLarge: false, text: body.toString('utf8') };
-	if (!isReadable(body)) return { tooLarge: false, text: JSON.stringify(body) };
-	const chunks: Buffer[] = [];
-	let received = 0;
-	for await (const chunk of body) {
-		const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-		received += bytes.length;
-		if (received > maxBytes) {
-			body.destroy?.();
-			return { tooLarge: true };
-		}
-		chunks.push(bytes);
-	}
-	return { tooLarge: false, text: Buffer.concat(chunks, received).toString('utf8') };
 }
 
 function normalizeHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {

@@ -8,7 +8,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { operationError } from '../errors';
 import type { FailureReason, NetworkFailure } from './types';
-import { TOKEN_ENDPOINT_PROPERTY } from '../token-endpoint';
+import { RETRY_AFTER_PROPERTY, TOKEN_ENDPOINT_PROPERTY } from '../token-endpoint';
 
 export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
 	'ECONNRESET',
@@ -43,6 +43,30 @@ const TLS_CODES: Readonly<Record<string, string>> = {
 	EPROTO: 'the TLS handshake failed',
 };
 
+/**
+ * What Node's HTTP parser says when the answer is not valid HTTP (its codes are HPE_*). All but
+ * another protocol on the port are retried: a proxy or server that broke one answer may not break
+ * the next.
+ */
+const PARSE_ERRORS: Readonly<Record<string, string>> = {
+	HPE_INVALID_CONSTANT: 'something other than an HTTP server answered on this port',
+	HPE_INVALID_STATUS: 'its status line is invalid',
+	HPE_INVALID_VERSION: 'its HTTP version is invalid',
+	HPE_HEADER_OVERFLOW: 'its headers are larger than Node.js accepts',
+	HPE_INVALID_HEADER_TOKEN: 'a header is malformed',
+	HPE_UNEXPECTED_CONTENT_LENGTH: 'it sends two different Content-Length headers',
+	HPE_INVALID_CONTENT_LENGTH: 'its Content-Length header is invalid',
+	HPE_INVALID_TRANSFER_ENCODING: 'its Transfer-Encoding header is invalid',
+	HPE_INVALID_CHUNK_SIZE: 'a chunk of its body is malformed',
+};
+
+/** A network failure worth trying again. */
+export function isTransient(failure: NetworkFailure): boolean {
+	if (failure.reason === 'timeout') return true;
+	if (failure.reason === 'malformed') return failure.code !== 'HPE_INVALID_CONSTANT';
+	return failure.reason === 'connection' && RETRYABLE_NETWORK_CODES.has(failure.code);
+}
+
 export function classify(
 	ctx: IExecuteFunctions,
 	error: unknown,
@@ -50,8 +74,9 @@ export function classify(
 	fallbackCode?: string,
 ): NetworkFailure {
 	const tls = tlsErrorCode(error);
+	const parse = parseErrorCode(error);
 	const code = networkErrorCode(error) ?? fallbackCode;
-	if (tls === undefined && code === undefined) {
+	if (tls === undefined && parse === undefined && code === undefined) {
 		// Not a transport failure: the credential refused the request (for example an insecure URL,
 		// or a token endpoint that rejected the client) or the request could not be built. Its
 		// message is meant for people.
@@ -62,14 +87,44 @@ export function classify(
 	const result =
 		tls !== undefined
 			? failure('tls', tls, TLS_CODES[tls])
-			: failure('connection', code as string, innermostMessage(error));
+			: parse !== undefined
+				? failure(
+						'malformed',
+						parse,
+						PARSE_ERRORS[parse] ?? `it is not valid HTTP (${innermostMessage(error)})`,
+					)
+				: failure('connection', code as string, innermostMessage(error));
 	// A credential's preAuthentication marks its own failures with the token endpoint's host.
 	const tokenEndpoint = tokenEndpointOf(error);
 	if (tokenEndpoint !== undefined) {
 		result.stage = 'token';
 		result.tokenHost = tokenEndpoint;
+		const retryAfterMs = propertyOf(error, RETRY_AFTER_PROPERTY);
+		if (typeof retryAfterMs === 'number') result.retryAfterMs = retryAfterMs;
 	}
 	return result;
+}
+
+/** An HTTP parser code (HPE_*) anywhere in the error's cause chain. */
+export function parseErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const found = (current as ErrorLike).code;
+		if (typeof found === 'string' && /^HPE_[A-Z_]+$/.test(found)) return found;
+		current = (current as ErrorLike).cause;
+	}
+	return undefined;
+}
+
+/** The first value of `key` along the error's cause chain. */
+function propertyOf(error: unknown, key: string): unknown {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const value = (current as Record<string, unknown>)[key];
+		if (value !== undefined) return value;
+		current = (current as ErrorLike).cause;
+	}
+	return undefined;
 }
 
 function tokenEndpointOf(error: unknown): string | undefined {

@@ -19,7 +19,7 @@
  * cancel signal, identical concurrent token requests share one request to the token endpoint, and
  * every token issued is remembered for redaction.
  */
-export { formatBytes } from './attempt';
+export { formatBytes } from '../body';
 export { networkErrorCode, tlsErrorCode } from './classify';
 export { parseRetryAfter, sendWithRetry } from './retry';
 export type {

@@ -5,9 +5,12 @@ import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from '../n8n';
 
 import { sendOnce } from './attempt';
-import { cancelled, RETRYABLE_NETWORK_CODES } from './classify';
+import { cancelled, isTransient } from './classify';
 import type { RetryPolicy, SendOptions, SendResult } from './types';
 import { RETRYABLE_STATUSES } from './types';
+import { parseRetryAfter } from '../token-endpoint';
+
+export { parseRetryAfter };
 
 export async function sendWithRetry(
 	ctx: IExecuteFunctions,
@@ -33,10 +36,11 @@ export async function sendWithRetry(
 		const retriesLeft = attempt <= policy.maxRetries;
 		let delayMs: number | undefined;
 		if (result.kind === 'network') {
-			const transient =
-				result.reason === 'timeout' ||
-				(result.reason === 'connection' && RETRYABLE_NETWORK_CODES.has(result.code));
-			if (retriesLeft && transient) delayMs = backoff(policy, attempt);
+			if (retriesLeft && isTransient(result)) {
+				// A token endpoint that asked to wait (429 or 503 with Retry-After) is waited for.
+				if (result.retryAfterMs === undefined) delayMs = backoff(policy, attempt);
+				else if (result.retryAfterMs <= policy.maxRetryAfterMs) delayMs = result.retryAfterMs;
+			}
 		} else if (
 			retriesLeft &&
 			RETRYABLE_STATUSES.has(sendOptions.statusOf?.(result) ?? result.status)
@@ -58,14 +62,4 @@ function backoff(policy: RetryPolicy, attempt: number): number {
 	const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
 	// "Equal jitter": half fixed, half random, so concurrent items do not retry in lockstep.
 	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
-
-/** `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-	if (value === undefined) return undefined;
-	const text = value.trim();
-	if (/^\d+$/.test(text)) return Number(text) * 1000;
-	const date = Date.parse(text);
-	if (Number.isNaN(date)) return undefined;
-	return Math.max(0, date - now);
 }

@@ -1,13 +1,15 @@
 /**
  * The credential's token requests (its preAuthentication), which n8n makes with the helpers of the
- * context that sends the request: here they follow the attempt's deadline and cancel signal,
- * identical concurrent token requests share one request to the token endpoint, and every token
- * issued is remembered for redaction.
+ * context that sends the request: here they follow the attempt's deadline and cancel signal, their
+ * answer is read within the same size bound as the request's own (after decompression), identical
+ * concurrent token requests share one request to the token endpoint, and every token issued is
+ * remembered for redaction, whatever the size of the answer it came in.
  */
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
+import { formatBytes, readBounded } from '../body';
 import type { RunSecrets } from '../secrets';
-import type { AttemptState } from './types';
+import type { AttemptState, RetryPolicy } from './types';
 
 /**
  * The credential's token request, made through this attempt: it follows the attempt's deadline and
@@ -18,7 +20,7 @@ export async function tokenRequest(
 	ctx: IExecuteFunctions,
 	options: IHttpRequestOptions,
 	signal: AbortSignal,
-	timeoutMs: number,
+	policy: Pick<RetryPolicy, 'timeoutMs' | 'maxResponseBytes'>,
 	state: AttemptState,
 	secrets: RunSecrets | undefined,
 ): Promise<unknown> {
@@ -28,12 +30,15 @@ export async function tokenRequest(
 	const credential =
 		authorization === undefined ? undefined : /^\S+\s+(.+)$/.exec(authorization)?.[1];
 	secrets?.add(credential);
-	const response = await sharedRequest(ctx, options, signal, timeoutMs);
+	const response = await sharedRequest(ctx, options, signal, policy);
 	secrets?.add(issuedToken(response));
 	// Back to the request itself; after a failure the stage stays 'token', which is where it failed.
 	state.stage = 'request';
 	return response;
 }
+
+/** The largest token endpoint answer read: a token answer is a few hundred bytes. */
+export const TOKEN_ANSWER_MAX_BYTES = 1024 * 1024;
 
 interface SharedRequest {
 	promise: Promise<unknown>;
@@ -52,7 +57,7 @@ async function sharedRequest(
 	ctx: IExecuteFunctions,
 	options: IHttpRequestOptions,
 	signal: AbortSignal,
-	timeoutMs: number,
+	{ timeoutMs, maxResponseBytes }: Pick<RetryPolicy, 'timeoutMs' | 'maxResponseBytes'>,
 ): Promise<unknown> {
 	const key = JSON.stringify([
 		options.method ?? 'GET',
@@ -71,7 +76,11 @@ async function sharedRequest(
 		const created: SharedRequest = {
 			controller,
 			waiting: 0,
-			promise: ctx.helpers.httpRequest({ ...options, abortSignal: controller.signal, timeout }),
+			promise: bounded(
+				ctx.helpers.httpRequest({ ...options, abortSignal: controller.signal, timeout }),
+				options,
+				Math.min(maxResponseBytes, TOKEN_ANSWER_MAX_BYTES),
+			),
 		};
 		inFlight.set(key, created);
 		created.promise.then(
@@ -99,11 +108,40 @@ async function sharedRequest(
 	}
 }
 
-/** The access token in a token endpoint's answer, if there is one. */
+/**
+ * A full answer whose body is a stream (as the Interswitch credential asks for), with the body
+ * read here within `maxBytes` and handed on as text. Past the bound, or when the connection goes
+ * away mid-body, an error with a transport code (TOO_LARGE, ECONNRESET) tells the credential.
+ */
+async function bounded(
+	request: Promise<unknown>,
+	options: IHttpRequestOptions,
+	maxBytes: number,
+): Promise<unknown> {
+	const response = await request;
+	if (options.encoding !== 'stream' || options.returnFullResponse !== true) return response;
+	const full = response as { body?: unknown };
+	let read;
+	try {
+		read = await readBounded(full.body, maxBytes);
+	} catch (error) {
+		throw Object.assign(new Error('the connection closed in the middle of the answer'), {
+			code: 'ECONNRESET',
+			cause: error,
+		});
+	}
+	if (read.tooLarge)
+		throw Object.assign(new Error(`the answer is larger than ${formatBytes(maxBytes)}`), {
+			code: 'TOO_LARGE',
+		});
+	return { ...full, body: read.text };
+}
+
+/** The access token in a token endpoint's answer, if there is one, however big the answer. */
 function issuedToken(response: unknown): string | undefined {
 	const body = (response as { body?: unknown } | undefined)?.body ?? response;
 	let parsed: unknown = body;
-	if (typeof body === 'string' && body.length < 65_536) {
+	if (typeof body === 'string') {
 		try {
 			parsed = JSON.parse(body);
 		} catch {

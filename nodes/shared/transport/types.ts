@@ -5,7 +5,10 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { MEBIBYTE } from '../body';
 import type { RunSecrets } from '../secrets';
+
+export { MEBIBYTE };
 
 export interface RetryPolicy {
 	/** Retries after the first attempt. */
@@ -21,8 +24,6 @@ export interface RetryPolicy {
 	/** The most bytes one answer may hold, once decompressed. */
 	maxResponseBytes: number;
 }
-
-export const MEBIBYTE = 1024 * 1024;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxRetries: 3,
@@ -44,7 +45,8 @@ export interface HttpResponse {
 	attempts: number;
 }
 
-export type FailureReason = 'timeout' | 'connection' | 'tls' | 'too-large';
+/** `malformed`: what answered was not valid HTTP (another protocol, a broken status line or headers). */
+export type FailureReason = 'timeout' | 'connection' | 'tls' | 'too-large' | 'malformed';
 
 export interface NetworkFailure {
 	kind: 'network';
@@ -58,6 +60,8 @@ export interface NetworkFailure {
 	stage: 'token' | 'request';
 	/** The token endpoint's host, when the failure was there. */
 	tokenHost?: string;
+	/** How long the server asked to wait before a retry (a token endpoint's Retry-After), in ms. */
+	retryAfterMs?: number;
 }
 
 export type SendResult = HttpResponse | NetworkFailure;

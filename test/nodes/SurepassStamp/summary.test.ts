@@ -29,13 +29,14 @@ describe('parseStampOrderSummary with the seed payloads', () => {
 			vendorClientId: SEED_ID,
 			quantity: 2,
 			branches: [
-				{ status: 'pending', stampIds: [], reportedCount: 0 },
+				{ status: 'pending', output: 0, stampIds: [], reportedCount: 0 },
 				{
 					status: 'available',
+					output: 1,
 					stampIds: ['stamp_v2_ltIyIpbNoVxnclqhEVey', 'stamp_v2_mIaLighXQDcmgcijVceD'],
 					reportedCount: 2,
 				},
-				{ status: 'failed', stampIds: [], reportedCount: 0 },
+				{ status: 'failed', output: 2, stampIds: [], reportedCount: 0 },
 			],
 			unlistedCount: 0,
 			warnings: [],
@@ -316,5 +317,95 @@ describe('interpretSummary', () => {
 		expect(outcome.ok ? undefined : outcome.failure.message).toBe(
 			'Could not reach Surepass at kyc-api.surepass.app (4 attempts)',
 		);
+	});
+});
+
+describe('branch names that drift', () => {
+	const order = (summary: Record<string, unknown>, quantity = 3) => ({
+		client_id: SEED_ID,
+		quantity,
+		summary,
+	});
+
+	test('capitalised branches are read, with a warning', () => {
+		const parsed = parseStampOrderSummary(
+			order({
+				Pending: { count: 1, stamps: ['stamp_v2_p'] },
+				Available: { count: 1, stamps: ['stamp_v2_a'] },
+				Failed: { count: 1, stamps: ['stamp_v2_f'] },
+			}),
+			SEED_ID,
+		);
+		expect(parsed.ok).toBe(true);
+		if (!parsed.ok) return;
+		expect(routeSummary(parsed.summary, { mode: 'perStamp', orderTotals: false })).toEqual([
+			[
+				{
+					bulkOrderId: SEED_ID,
+					stampId: 'stamp_v2_p',
+					status: 'pending',
+					warnings: parsed.summary.warnings,
+				},
+			],
+			[
+				{
+					bulkOrderId: SEED_ID,
+					stampId: 'stamp_v2_a',
+					status: 'available',
+					warnings: parsed.summary.warnings,
+				},
+			],
+			[
+				{
+					bulkOrderId: SEED_ID,
+					stampId: 'stamp_v2_f',
+					status: 'failed',
+					warnings: parsed.summary.warnings,
+				},
+			],
+		]);
+		expect(parsed.summary.warnings).toEqual([
+			'Surepass named branches "Pending", "Available", "Failed" with other capitals than pending, available and failed; they were read as such',
+		]);
+	});
+
+	test('both spellings of a branch: both lists are read', () => {
+		const parsed = parseStampOrderSummary(
+			order(
+				{
+					failed: { count: 1, stamps: ['stamp_v2_a'] },
+					Failed: { count: 1, stamps: ['stamp_v2_b'] },
+				},
+				2,
+			),
+			SEED_ID,
+		);
+		expect(parsed.ok && parsed.summary.branches[2].stampIds).toEqual(['stamp_v2_a', 'stamp_v2_b']);
+	});
+
+	test('a branch this node does not know goes to Pending with its name as the status, with a warning; other keys are left alone', () => {
+		const parsed = parseStampOrderSummary(
+			order({
+				available: { count: 1, stamps: ['stamp_v2_a'] },
+				on_hold: { count: 2, stamps: ['stamp_v2_h1', 'stamp_v2_h2'] },
+				total: 3,
+			}),
+			SEED_ID,
+		);
+		expect(parsed.ok).toBe(true);
+		if (!parsed.ok) return;
+		const outputs = routeSummary(parsed.summary, { mode: 'perStamp', orderTotals: true });
+		expect(outputs[0].map((item) => [item.stampId, item.status, item.pendingCount])).toEqual([
+			['stamp_v2_h1', 'on_hold', 2],
+			['stamp_v2_h2', 'on_hold', 2],
+		]);
+		expect(outputs[1].map((item) => item.stampId)).toEqual(['stamp_v2_a']);
+		expect(parsed.summary.warnings).toEqual([
+			'Surepass lists 2 stamp(s) under "on_hold", a branch this node does not know: they are routed to Pending with status "on_hold"',
+		]);
+		expect(parsed.summary.unlistedCount).toBe(0);
+		// Per order: one Pending item for the branch, with its name.
+		const perOrder = routeSummary(parsed.summary, { mode: 'perOrder', orderTotals: true });
+		expect(perOrder[0].map((item) => [item.status, item.count])).toEqual([['on_hold', 2]]);
 	});
 });
