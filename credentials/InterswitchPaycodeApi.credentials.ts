@@ -122,6 +122,22 @@ export class InterswitchPaycodeApi implements ICredentialType {
 			description: 'The hash Interswitch expects for the signature (its documents mention both)',
 		},
 		{
+			displayName: 'Requests per Minute',
+			name: 'requestsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 0 },
+			default: 0,
+			description:
+				'How many requests every workflow using this credential may send to Interswitch in any minute, together, in this n8n process. 0 (the default): no limit; if Interswitch answers that its rate limit is reached (HTTP 429), the node slows down by itself.',
+		},
+		{
+			// The window the rate counts requests in; only tests and benchmarks shorten it, to run fast.
+			displayName: 'Rate Limit Window (Seconds)',
+			name: 'rateLimitWindowSeconds',
+			type: 'hidden',
+			default: 60,
+		},
+		{
 			displayName: 'Access Token',
 			name: 'accessToken',
 			type: 'hidden',

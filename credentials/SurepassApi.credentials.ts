@@ -71,6 +71,22 @@ export class SurepassApi implements ICredentialType {
 			description:
 				'The address the API paths are appended to. Must start with https://; plain http:// is accepted only for localhost.',
 		},
+		{
+			displayName: 'Requests per Minute',
+			name: 'requestsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 0 },
+			default: 100,
+			description:
+				'How many requests every workflow using this credential may send to Surepass in any minute, together, in this n8n process. Surepass allows 100 a minute unless agreed otherwise. With several n8n workers, divide it among them. 0: no limit.',
+		},
+		{
+			// The window the rate counts requests in; only tests and benchmarks shorten it, to run fast.
+			displayName: 'Rate Limit Window (Seconds)',
+			name: 'rateLimitWindowSeconds',
+			type: 'hidden',
+			default: 60,
+		},
 	];
 
 	/**

@@ -13,10 +13,13 @@ import {
 	attemptsText,
 	networkFailure,
 	parseJsonBody,
+	rateLimitFailure,
 	redirectFailure,
 	unexpectedResponseFailure,
 } from '../shared/errors';
 import type { HttpResponse, SendResult } from '../shared/transport';
+import type { RateLimiter } from '../shared/transport/rate';
+import { accountLimiter } from '../shared/transport/rate';
 import type { BaseUrlCheck } from '../shared/url';
 import { checkBaseUrl, hostOf } from '../shared/url';
 import type { BatchStatus } from './batch';
@@ -32,6 +35,23 @@ export const NO_RECORD_OF_BATCH = '10904';
 const VENDOR = 'Interswitch';
 /** Where the credential gets its access tokens. */
 const TOKEN_SERVICE = 'Interswitch Passport';
+
+/**
+ * The rate limiter of the Interswitch account a credential names (its Context URL and client ID),
+ * at the credential's Requests per Minute: none unless set (Interswitch documents none), lowered
+ * when Interswitch answers 429.
+ */
+export function paycodeLimiter(credentials: ICredentialDataDecryptedObject): RateLimiter {
+	return accountLimiter(
+		[
+			'interswitch',
+			String(credentials.contextUrl ?? '').trim(),
+			String(credentials.clientId ?? '').trim(),
+		],
+		credentials.requestsPerMinute ?? 0,
+		credentials.rateLimitWindowSeconds,
+	);
+}
 
 export function contextUrl(credentials: ICredentialDataDecryptedObject): BaseUrlCheck {
 	return checkBaseUrl(credentials.contextUrl, 'Context URL');
@@ -147,7 +167,8 @@ export const BUSINESS_ERRORS: Readonly<Record<string, (words: Words) => Meaning>
 };
 
 /** What an HTTP status means when no business code explains it (401 is handled apart). */
-function statusMeaning(status: number, attempts: number, { ref, partner, said }: Words): Meaning {
+function statusMeaning(response: HttpResponse, { ref, partner, said }: Words): Meaning {
+	const { status, attempts } = response;
 	if (status === 403) {
 		return {
 			message: `Interswitch refused access (HTTP 403${said})`,
@@ -162,12 +183,13 @@ function statusMeaning(status: number, attempts: number, { ref, partner, said }:
 				'Check the Context URL in the credential: the path /pwm/bulk/tokens/comprehensive/status is appended to it.',
 		};
 	}
-	if (status === 429) {
-		return {
-			message: `Interswitch's rate limit was reached (HTTP 429, ${attemptsText(attempts)})`,
-			description: "Lower the node's Max Concurrent Requests, or check fewer batches at a time.",
-		};
-	}
+	if (status === 429)
+		return rateLimitFailure(
+			VENDOR,
+			response,
+			'batch',
+			'Interswitch documents no rate limit; it answered that one is reached.',
+		);
 	if (status >= 500) {
 		return {
 			message: `Interswitch had a server error (HTTP ${status}, ${attemptsText(attempts)})`,
@@ -230,7 +252,7 @@ function httpFailure(
 			},
 		};
 	}
-	return { ok: false, failure: { ...base, ...statusMeaning(status, response.attempts, words) } };
+	return { ok: false, failure: { ...base, ...statusMeaning(response, words) } };
 }
 
 function readVendorError(

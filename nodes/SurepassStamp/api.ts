@@ -9,10 +9,13 @@ import {
 	attemptsText,
 	networkFailure,
 	parseJsonBody,
+	rateLimitFailure,
 	redirectFailure,
 	unexpectedResponseFailure,
 } from '../shared/errors';
 import type { HttpResponse, SendResult } from '../shared/transport';
+import type { RateLimiter } from '../shared/transport/rate';
+import { accountLimiter } from '../shared/transport/rate';
 import type { BaseUrlCheck } from '../shared/url';
 import { checkBaseUrl, hostOf } from '../shared/url';
 import type { StampOrderSummary } from './summary';
@@ -35,6 +38,26 @@ export function surepassBaseUrl(credentials: ICredentialDataDecryptedObject): Ba
 	if (environment === 'custom') return checkBaseUrl(credentials.baseUrl, 'Base URL');
 	if (environment === 'sandbox') return { ok: true, url: SUREPASS_HOSTS.sandbox };
 	return { ok: true, url: SUREPASS_HOSTS.production };
+}
+
+/** Surepass's documented rate: 100 requests a minute per account, unless agreed otherwise. */
+export const SUREPASS_REQUESTS_PER_MINUTE = 100;
+
+/**
+ * The rate limiter of the Surepass account a credential names (its environment or Base URL and
+ * its token), at the credential's Requests per Minute (100 when the credential predates it).
+ */
+export function surepassLimiter(credentials: ICredentialDataDecryptedObject): RateLimiter {
+	const base = surepassBaseUrl(credentials);
+	return accountLimiter(
+		[
+			'surepass',
+			base.ok ? base.url : String(credentials.baseUrl ?? ''),
+			String(credentials.token ?? '').trim(),
+		],
+		credentials.requestsPerMinute ?? SUREPASS_REQUESTS_PER_MINUTE,
+		credentials.rateLimitWindowSeconds,
+	);
 }
 
 export function summaryRequest(baseUrl: string, bulkOrderId: string): IHttpRequestOptions {
@@ -154,13 +177,14 @@ function httpFailure(
 		};
 	}
 	if (status === 429) {
-		const retryAfter = response.headers['retry-after'];
 		return {
 			...base,
-			message: `Surepass's rate limit was reached (HTTP 429, ${attemptsText(response.attempts)})`,
-			description: `Surepass allows about 100 requests a minute unless agreed otherwise${
-				retryAfter ? ` and asked to wait ${retryAfter} s` : ''
-			}. Lower the node's Max Concurrent Requests, or run fewer orders at a time.`,
+			...rateLimitFailure(
+				VENDOR,
+				response,
+				'order',
+				'Surepass allows about 100 requests a minute unless agreed otherwise.',
+			),
 		};
 	}
 	if (status >= 500) {

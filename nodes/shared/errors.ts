@@ -180,6 +180,27 @@ export function redirectFailure(vendor: string, response: HttpResponse): ApiFail
 	};
 }
 
+/**
+ * What an item that gave up on a vendor's rate limit (429) says: how long it tried, and what the
+ * user can change. `what` names the item ("order", "batch").
+ */
+export function rateLimitFailure(
+	vendor: string,
+	response: HttpResponse,
+	what: string,
+	documented: string,
+): Pick<ApiFailure, 'message' | 'description'> {
+	const retryAfter = response.headers['retry-after'];
+	const tried =
+		response.rateLimitedMs === undefined
+			? `HTTP 429, ${attemptsText(response.attempts)}`
+			: `the ${what} kept trying for ${Math.round(response.rateLimitedMs / 1000).toLocaleString('en-US')} s, ${attemptsText(response.attempts)}`;
+	return {
+		message: `${vendor}'s rate limit was reached (${tried})`,
+		description: `${documented}${retryAfter ? ` ${vendor} asked to wait ${quoted(retryAfter, 40)} s.` : ''} The account's rate is set in the credential (Requests per Minute): lower it when other workflows or n8n workers use the same account. Or raise Max Wait on Rate Limit in the node's options, or check fewer at a time.`,
+	};
+}
+
 export function attemptsText(attempts: number): string {
 	return attempts === 1 ? '1 attempt' : `${attempts} attempts`;
 }

@@ -18,7 +18,11 @@ export const MAX_CONCURRENCY = 50;
 export interface RequestSettings {
 	concurrency: number;
 	policy: RetryPolicy;
+	/** The longest an item keeps trying after the vendor's first 429. */
+	rateLimitWaitMs: number;
 }
+
+export const DEFAULT_RATE_LIMIT_WAIT_SECONDS = 600;
 
 export const RULES = {
 	maxConcurrency: { label: 'Max Concurrent Requests', min: 1, max: MAX_CONCURRENCY, whole: true },
@@ -26,6 +30,13 @@ export const RULES = {
 	maxRetries: { label: 'Max Retries', min: 0, max: 10, whole: true },
 	retryDelayMs: { label: 'Retry Delay (Ms)', min: 0, max: 600_000, whole: true, unit: 'ms' },
 	maxResponseMb: { label: 'Max Response Size (MB)', min: 1, max: 1024, whole: false, unit: 'MB' },
+	rateLimitWaitSeconds: {
+		label: 'Max Wait on Rate Limit (Seconds)',
+		min: 0,
+		max: 86_400,
+		whole: false,
+		unit: 's',
+	},
 } satisfies Record<string, NumberRule>;
 
 /** The defaults below are literals (n8n's linter requires it); a unit test keeps them equal to the constants. */
@@ -37,7 +48,7 @@ export function requestSettingsOptions(vendor: string): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
 			default: 5,
-			description: `How many input items are checked at ${vendor} at the same time (1–50). Lower it if ${vendor} answers with rate-limit errors (HTTP 429).`,
+			description: `How many input items are checked at ${vendor} at the same time (1–50). The account's request rate is set in the credential (Requests per Minute).`,
 		},
 		{
 			displayName: 'Max Response Size (MB)',
@@ -62,7 +73,15 @@ export function requestSettingsOptions(vendor: string): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 			default: 3,
-			description: `How often a request is tried again after a rate limit (429), a ${vendor} server error (500, 502, 503, 504), a timeout or a dropped connection (0–10). Other errors are not retried.`,
+			description: `How often a request is tried again after a ${vendor} server error (500, 502, 503, 504), a timeout or a dropped connection (0–10). Rate limits (429) are retried until Max Wait on Rate Limit; other errors are not retried.`,
+		},
+		{
+			displayName: 'Max Wait on Rate Limit (Seconds)',
+			name: 'rateLimitWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 86_400, numberPrecision: 0 },
+			default: 600,
+			description: `How long an item keeps trying after ${vendor} first answers that its rate limit is reached (429), at the rate the credential allows, before it counts as failed (0–86,400)`,
 		},
 		{
 			displayName: 'Retry Delay (Ms)',
@@ -87,6 +106,7 @@ export function readRequestSettings(
 		maxRetries: DEFAULT_RETRY_POLICY.maxRetries,
 		retryDelayMs: DEFAULT_RETRY_POLICY.initialDelayMs,
 		maxResponseMb: DEFAULT_RETRY_POLICY.maxResponseBytes / MEBIBYTE,
+		rateLimitWaitSeconds: DEFAULT_RATE_LIMIT_WAIT_SECONDS,
 	};
 	const value = { ...defaults };
 	for (const key of Object.keys(RULES) as Array<keyof typeof RULES>) {
@@ -105,6 +125,7 @@ export function readRequestSettings(
 				initialDelayMs: value.retryDelayMs,
 				maxResponseBytes: Math.round(value.maxResponseMb * MEBIBYTE),
 			},
+			rateLimitWaitMs: Math.round(value.rateLimitWaitSeconds * 1000),
 		},
 	};
 }

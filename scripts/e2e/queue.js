@@ -240,9 +240,31 @@ async function main() {
 			installTarball(homes[name], tarball);
 		}
 		const mainPort = await freePort();
-		importEmulatorCredentials(bin, homes.main, mainPort, emulator, [], shared);
+		importEmulatorCredentials(
+			bin,
+			homes.main,
+			mainPort,
+			emulator,
+			[
+				{
+					id: 'surepass-limited',
+					name: 'Surepass (rate-limited account)',
+					type: 'surepassApi',
+					// The account's limit, scaled down as the emulator's is (RATE_LIMIT per RATE_WINDOW_S).
+					data: {
+						...emulator.surepassCredential(),
+						requestsPerMinute: RATE_LIMIT,
+						rateLimitWindowSeconds: RATE_WINDOW_S,
+					},
+				},
+			],
+			shared,
+		);
 		const workflowFile = path.join(work, 'workflow.json');
-		fs.writeFileSync(workflowFile, JSON.stringify([loadWorkflow(), changesWorkflow()]));
+		fs.writeFileSync(
+			workflowFile,
+			JSON.stringify([loadWorkflow(), changesWorkflow(), rateWorkflow()]),
+		);
 		n8nCli(bin, homes.main, ['import:workflow', `--input=${workflowFile}`], mainPort, shared);
 		const main = await startN8n(processes, bin, homes.main, mainPort, {
 			name: 'main',
@@ -273,6 +295,7 @@ async function main() {
 		for (const [name, webhookPath] of [
 			[QUEUE_WORKFLOW_NAME, QUEUE_PATH],
 			[CHANGES_WORKFLOW_NAME, CHANGES_PATH],
+			[RATE_WORKFLOW_NAME, RATE_PATH],
 		]) {
 			const stored = workflows.find((/** @type {any} */ workflow) => workflow.name === name);
 			workflowIds[name] = stored.id;
@@ -624,8 +647,80 @@ async function main() {
 			.map((entry, index) => `execution ${index + 1} on ${entry.worker}: ${entry.counts}`)
 			.join('; ');
 		step('Only Changes Since Last Run across workers');
-
+		// The figures of the phases above, before the next one starts counting afresh.
 		const passport = emulator.requestsTo('passport').length;
+		const vendorRequests =
+			(emulator.stats.byRoute.surepass ?? 0) + (emulator.stats.byRoute.interswitch ?? 0);
+
+		// Two workers on one rate-limited account: the vendor accepts RATE_LIMIT requests in any
+		// RATE_WINDOW_S seconds; each worker keeps its own budget of as many (no state is shared
+		// between processes), so together they ask for twice the limit until 429s lower their rates.
+		const workerOneAgain = await freePort();
+		await startN8n(processes, bin, homes['worker-1'], await freePort(), {
+			command: 'worker',
+			name: 'worker-1 (started again)',
+			env: {
+				...shared,
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(workerOneAgain),
+				N8N_CONCURRENCY_PRODUCTION_LIMIT: String(WORKER_CONCURRENCY),
+			},
+			readyUrl: `http://127.0.0.1:${workerOneAgain}/healthz/readiness`,
+			logFile: path.join(work, 'worker-1-again.log'),
+		});
+		emulator.clearFaults();
+		emulator.resetStats();
+		emulator.limitRate({ limit: RATE_LIMIT, windowMs: RATE_WINDOW_S * 1000 });
+		const rateStarted = Date.now();
+		const rateIds = await Promise.all(
+			Array.from({ length: RATE_EXECUTIONS }, async () => {
+				const response = await fetch(`${main.url}/webhook/${RATE_PATH}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({
+						orders: Array.from({ length: RATE_ORDERS }, () => 'bulk_stamp_v2_demoMixed00001'),
+					}),
+				});
+				return String(/** @type {any} */ (await response.json()).executionId);
+			}),
+		);
+		const rateFinals = await Promise.all(
+			rateIds.map((id) =>
+				waitForStatus(main.url, cookie, id, ['success', 'error', 'canceled', 'crashed'], 600_000),
+			),
+		);
+		const rateWallMs = Date.now() - rateStarted;
+		emulator.limitRate(undefined);
+		let rateLost = 0;
+		for (const execution of rateFinals) {
+			if (execution?.status !== 'success' || !execution.data) {
+				rateLost += RATE_ORDERS;
+				continue;
+			}
+			const outputs =
+				parse(execution.data).resultData.runData['Surepass Stamp']?.[0]?.data?.main ?? [];
+			// Each order of demoMixed00001 gives one Pending, one Available and one Failed item; an
+			// order the rate limit defeated gives an error item instead.
+			const routed = (outputs[1] ?? []).length;
+			rateLost += RATE_ORDERS - routed;
+		}
+		const rateRequests = emulator.requestsTo('surepass').length;
+		const rateRefused = emulator.stats.rateLimited;
+		const rateFloorMs = ((RATE_EXECUTIONS * RATE_ORDERS) / RATE_LIMIT) * RATE_WINDOW_S * 1000;
+		const rateLogs = {
+			'worker-1 (started again)': path.join(work, 'worker-1-again.log'),
+			'worker-2 (started again)': workerLogs['worker-2 (started again)'],
+		};
+		const rateWorkers = rateIds.map(
+			(id) =>
+				Object.entries(rateLogs).find(
+					([, file]) =>
+						fs.existsSync(file) &&
+						new RegExp(`Worker started execution ${id}\\b`).test(fs.readFileSync(file, 'utf8')),
+				)?.[0] ?? 'no worker',
+		);
+		step('two workers on one rate-limited account');
+
 		const usableSeconds = Math.max(TOKEN_LIFETIME_SECONDS / 2, TOKEN_LIFETIME_SECONDS - 30);
 		const passportBound = 2 * (Math.ceil(wallMs / 1000 / usableSeconds) + 1);
 		const rows = [
@@ -646,10 +741,7 @@ async function main() {
 				deadFate.length === 0 ? 'none' : deadFate.join('; '),
 			],
 			['… what n8n made of them, before anything was stopped', deadAfter],
-			[
-				'vendor requests (Surepass + Paycode)',
-				String((emulator.stats.byRoute.surepass ?? 0) + (emulator.stats.byRoute.interswitch ?? 0)),
-			],
+			['vendor requests (Surepass + Paycode)', String(vendorRequests)],
 			['transient faults injected (503)', String(Math.floor(seen / FAULT_EVERY))],
 			[
 				`Passport token requests (token lifetime ${TOKEN_LIFETIME_SECONDS} s)`,
@@ -667,6 +759,10 @@ async function main() {
 			[
 				'… its record in PostgreSQL (processed_data)',
 				`${changesEntries.length} entries in ${changesRows.length} row(s)`,
+			],
+			[
+				`two workers, one account limited to ${RATE_LIMIT} requests in any ${RATE_WINDOW_S} s: ${RATE_EXECUTIONS} executions × ${RATE_ORDERS} orders`,
+				`orders lost ${rateLost}; 429s ÷ requests ${rateRefused} ÷ ${rateRequests} = ${((rateRefused / Math.max(1, rateRequests)) * 100).toFixed(1)}%; wall ÷ floor ${(rateWallMs / 1000).toFixed(1)} s ÷ ${(rateFloorMs / 1000).toFixed(1)} s = ${(rateWallMs / rateFloorMs).toFixed(2)}; executions by worker: ${[...new Set(rateWorkers)].map((worker) => `${worker} ${rateWorkers.filter((w) => w === worker).length}`).join(', ')}`,
 			],
 		];
 		console.log('\n| Measure | Value |\n|---|---|');
@@ -737,6 +833,10 @@ async function main() {
 			changesEntries.length === 8 && changesRows.length === 1,
 			`… n8n's processed_data table in PostgreSQL holds the record: ${changesEntries.length} entries in ${changesRows.length} row(s) (8 in 1 expected)`,
 		);
+		check(
+			rateLost === 0 && rateFinals.every((execution) => execution?.status === 'success'),
+			`two workers on one rate-limited account: ${RATE_EXECUTIONS * RATE_ORDERS} orders, ${rateLost} lost`,
+		);
 		completed = true;
 	} finally {
 		await processes.stopAll();
@@ -773,6 +873,40 @@ async function waitForStatus(
 		await sleep(500);
 	}
 	return last;
+}
+
+const RATE_PATH = 'surepass-interswitch-rate';
+const RATE_WORKFLOW_NAME = 'Queue mode: Surepass orders on a rate-limited account';
+/** The vendor's limit, scaled down from Surepass's 100 a minute so the phase runs in about 30 s. */
+const RATE_LIMIT = 20;
+const RATE_WINDOW_S = 2;
+const RATE_EXECUTIONS = 12;
+const RATE_ORDERS = 25;
+
+/** Webhook → answer with the execution ID → one item per order → Surepass Stamp, rate-limited credential. */
+function rateWorkflow() {
+	const workflow = changesWorkflow();
+	const orders = workflow.nodes.find((node) => node.name === 'Orders');
+	const stampNode = /** @type {any} */ (
+		workflow.nodes.find((node) => node.name === 'Surepass Stamp')
+	);
+	return {
+		...workflow,
+		id: 'QueueModeRate001',
+		name: RATE_WORKFLOW_NAME,
+		nodes: [
+			...webhookAnswering('r', RATE_PATH, 'b7e0c1d2-queue-rate-0001'),
+			{ ...orders, id: 'r3' },
+			{
+				...stampNode,
+				id: 'r4',
+				credentials: {
+					surepassApi: { id: 'surepass-limited', name: 'Surepass (rate-limited account)' },
+				},
+				parameters: { ...stampNode.parameters, onlyChanges: false },
+			},
+		],
+	};
 }
 
 const CHANGES_PATH = 'surepass-interswitch-changes';

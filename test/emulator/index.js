@@ -31,9 +31,17 @@ function createEmulator(options = {}) {
 	return Object.assign(emulator, {
 		surepass,
 		interswitch,
-		/** The Surepass API credential for this emulator (Environment: Custom). */
+		/**
+		 * The Surepass API credential for this emulator (Environment: Custom). The emulator has no
+		 * rate limit unless one is set (`limitRate`), so neither has its credential.
+		 */
 		surepassCredential() {
-			return { token: surepassToken, environment: 'custom', baseUrl: emulator.url };
+			return {
+				token: surepassToken,
+				environment: 'custom',
+				baseUrl: emulator.url,
+				requestsPerMinute: 0,
+			};
 		},
 		/** The Interswitch Paycode API credential for this emulator. */
 		interswitchCredential() {
@@ -46,6 +54,7 @@ function createEmulator(options = {}) {
 				scope: '',
 				signatureHeaders: false,
 				signatureMethod: 'SHA512',
+				requestsPerMinute: 0,
 				accessToken: '',
 				validUntil: 0,
 			};

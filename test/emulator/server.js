@@ -80,6 +80,34 @@ class Emulator {
 		 * reads it late) is not counted in the new statistics or log.
 		 */
 		this.epoch = 0;
+		/**
+		 * A vendor's rate limit: at most `limit` API requests (not token requests) accepted in any
+		 * `windowMs`; beyond, HTTP 429 (with Retry-After when `retryAfterSeconds` is set), before any
+		 * route sees the request. Set it with `limitRate`.
+		 * @type {{ limit: number, windowMs: number, retryAfterSeconds?: number, accepted: number[] } | undefined}
+		 */
+		this.rateLimit = undefined;
+	}
+
+	/**
+	 * Limits API requests to `limit` in any `windowMs` (a sliding window, as Surepass documents 100 a
+	 * minute); `undefined` lifts the limit.
+	 * @param {{ limit: number, windowMs: number, retryAfterSeconds?: number } | undefined} limit
+	 */
+	limitRate(limit) {
+		this.rateLimit = limit === undefined ? undefined : { ...limit, accepted: [] };
+	}
+
+	/** Whether the rate limit turns this request away (and counts it when it does not). */
+	rateLimited(/** @type {EmulatorRequest} */ request) {
+		const rate = this.rateLimit;
+		if (!rate || !/\/api\/v1\/(stamper-v2|pwm)\//.test(request.path)) return false;
+		const now = Date.now();
+		while (rate.accepted.length > 0 && rate.accepted[0] <= now - rate.windowMs)
+			rate.accepted.shift();
+		if (rate.accepted.length >= rate.limit) return true;
+		rate.accepted.push(now);
+		return false;
 	}
 
 	/**
@@ -147,6 +175,8 @@ class Emulator {
 			inFlight: 0,
 			maxInFlight: 0,
 			/** @type {Record<string, number>} */ byRoute: {},
+			/** API requests answered 429 by the rate limit. */
+			rateLimited: 0,
 			/** @type {Record<string, number>} requests of each route in flight now */ inFlightByRoute:
 				{},
 			/** @type {Record<string, number>} the most requests of each route in flight at once */ maxInFlightByRoute:
@@ -230,6 +260,31 @@ class Emulator {
 		};
 
 		this.beforeRoute?.(request);
+		if (this.rateLimited(request)) {
+			request.route = request.path.includes('/pwm/') ? 'interswitch' : 'surepass';
+			request.status = 429;
+			stats.rateLimited++;
+			if (epoch === this.epoch && this.log.length < this.logLimit) this.log.push(request);
+			const retryAfter = this.rateLimit?.retryAfterSeconds;
+			res.writeHead(429, {
+				'content-type': 'application/json',
+				...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+			});
+			res.end(
+				request.route === 'surepass'
+					? JSON.stringify({
+							status_code: 429,
+							success: false,
+							message: 'Too many requests',
+							message_code: 'rate_limited',
+						})
+					: JSON.stringify({
+							errors: [{ code: '429', message: 'Too many requests' }],
+							error: { code: '429', message: 'Too many requests' },
+						}),
+			);
+			return;
+		}
 		/** @type {EmulatorResponse | undefined} */
 		let response;
 		let route;

@@ -5,6 +5,7 @@ import { SurepassApi } from '../../credentials/SurepassApi.credentials';
 import { InterswitchPaycode } from '../../nodes/InterswitchPaycode/InterswitchPaycode.node';
 import { SurepassStamp } from '../../nodes/SurepassStamp/SurepassStamp.node';
 import { forgetRenewals } from '../../nodes/shared/renewal';
+import { forgetLimiters } from '../../nodes/shared/transport/rate';
 import { createEmulator } from '../emulator';
 import { createHarness } from './engine';
 import { singleNodeWorkflow } from './workflows';
@@ -50,6 +51,8 @@ export function useEmulator(options?: Parameters<typeof createEmulator>[0]) {
 		// token renewed moments ago.
 		await emulator.restart();
 		forgetRenewals();
+		forgetLimiters();
+		emulator.limitRate(undefined);
 		harness.changeStore.stores.clear();
 		emulator.clearFaults();
 		emulator.latencyMs = options?.latencyMs ?? 0;

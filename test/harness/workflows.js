@@ -52,4 +52,27 @@ function singleNodeWorkflow(spec) {
 	};
 }
 
-module.exports = { singleNodeWorkflow };
+/**
+ * Surepass Stamp → Get Summary, one item per order (`{ id }` each), errors as items: the workflow
+ * the rate-limit test and benchmark run.
+ * @param {Array<Record<string, unknown>>} items
+ * @param {Record<string, unknown>} [parameters] more node parameters (options, Wait for Completion)
+ */
+function orderSummaryWorkflow(items, parameters = {}) {
+	return singleNodeWorkflow({
+		type: 'surepassStamp',
+		credentialType: 'surepassApi',
+		name: 'Node',
+		parameters: {
+			resource: 'bulkStampOrder',
+			operation: 'getSummary',
+			bulkOrderId: '={{ $json.id }}',
+			output: 'perOrder',
+			...parameters,
+		},
+		items,
+		onError: 'continueRegularOutput',
+	});
+}
+
+module.exports = { singleNodeWorkflow, orderSummaryWorkflow };

@@ -204,12 +204,12 @@ const CASES: FaultCase[] = [
 	{
 		name: '429 without Retry-After, every time',
 		setup: fault({ status: 429, body: '' }),
-		options: FAST,
+		// Retried at the account's rate, halved at each 429, until Max Wait on Rate Limit.
+		options: { ...FAST, rateLimitWaitSeconds: 1 },
 		expect: {
 			both: {
 				kind: 'error',
-				message: /rate limit was reached \(HTTP 429, 3 attempts\)/,
-				attempts: 3,
+				message: /rate limit was reached \(the (order|batch) kept trying for 1 s, \d+ attempts?\)/,
 			},
 		},
 	},
@@ -220,7 +220,7 @@ const CASES: FaultCase[] = [
 		expect: {
 			both: {
 				kind: 'error',
-				message: /rate limit was reached \(HTTP 429, 1 attempt\)/,
+				message: /rate limit was reached \(the (order|batch) kept trying for 0 s, 1 attempt\)/,
 				attempts: 1,
 			},
 		},

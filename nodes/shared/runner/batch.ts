@@ -19,6 +19,8 @@ import type { RequestSettings } from '../settings';
 import { readRequestSettings } from '../settings';
 import type { BatchOptions, Deferred, Routed } from './items';
 import { runItems } from './items';
+import type { RateEvent, RateLimiter } from '../transport/rate';
+import type { RateSettings } from '../transport/types';
 import { TokenRejections } from './token-rejections';
 import { ParameterWarmer } from './warmer';
 
@@ -53,6 +55,10 @@ export interface BatchSpec {
 	 * ahead of the items' turns while requests are in flight (see ParameterWarmer).
 	 */
 	itemParameters?: Array<[name: string, fallback: unknown]>;
+	/** The vendor's name in messages and the log ("Surepass"). */
+	vendor: string;
+	/** The account's rate limiter, from the credential (nodes/shared/transport/rate.ts). */
+	rate: (credentials: ICredentialDataDecryptedObject) => RateLimiter;
 }
 
 /** What a node's per-item code gets. */
@@ -69,6 +75,8 @@ export interface ItemScope {
 	/** An error about this item's input, with the item named in the message. */
 	/** The run's one renewal of a refused access token (token-rejections.ts). */
 	rejections: TokenRejections;
+	/** The account's rate limit for this run's requests. */
+	rate: RateSettings | undefined;
 	fail: (message: string, description: string) => NodeOperationError;
 }
 
@@ -118,6 +126,12 @@ export async function runBatch(
 					: undefined;
 	const itemCount = ctx.getInputData().length;
 	const rejections = new TokenRejections();
+	const limiter = loaded.ok ? spec.rate(loaded.credentials) : undefined;
+	const rate: RateSettings | undefined =
+		limiter && settings.ok ? { limiter, maxWaitMs: settings.value.rateLimitWaitMs } : undefined;
+	const unsubscribe = limiter?.subscribe((event) =>
+		ctx.logger.info(rateMessage(node.name, spec.vendor, event)),
+	);
 	const warmer = new ParameterWarmer(
 		ctx,
 		itemCount,
@@ -132,6 +146,7 @@ export async function runBatch(
 		);
 	} finally {
 		warmer.stop();
+		unsubscribe?.();
 	}
 
 	function batchOptions(): BatchOptions {
@@ -172,7 +187,25 @@ export async function runBatch(
 			changes: changes.value,
 			secrets,
 			rejections,
+			rate,
 			fail,
 		});
+	}
+}
+
+/** What the rate limiter does, for n8n's log (info). */
+function rateMessage(node: string, vendor: string, event: RateEvent): string {
+	const rate = Number.isFinite(event.limit)
+		? `${event.limit} requests per ${event.windowMs / 1000} s`
+		: 'no limit';
+	switch (event.kind) {
+		case 'waiting':
+			return `${node}: requests wait for the ${vendor} account's rate limit (${rate})`;
+		case 'lowered':
+			return `${node}: ${vendor} answered 429 (rate limit): the rate is lowered to ${rate}; ${event.queued} request(s) waiting`;
+		case 'blocked':
+			return `${node}: ${vendor} answered 429 and asked to wait ${Math.round((event.waitMs ?? 0) / 1000)} s: every request of the account waits; the rate is lowered to ${rate}`;
+		default:
+			return `${node}: the rate is back to ${rate}`;
 	}
 }

@@ -22,6 +22,9 @@ import { redactError } from '../secrets';
 
 export type Routed = INodeExecutionData[][];
 
+/** How often a long run reports its progress in n8n's log. */
+const PROGRESS_EVERY_MS = 30_000;
+
 export interface BatchOptions {
 	/** Number of outputs the node declares. */
 	outputCount: number;
@@ -82,6 +85,20 @@ export async function runItems(
 	let firstFailure: number | undefined;
 	let next = 0;
 
+	// A long run says how far it is in n8n's log (info), at most every 30 s.
+	const started = Date.now();
+	let lastProgress = started;
+	let done = 0;
+	const progress = () => {
+		done++;
+		const now = Date.now();
+		if (now - lastProgress < PROGRESS_EVERY_MS || done === itemCount) return;
+		lastProgress = now;
+		ctx.logger.info(
+			`${ctx.getNode().name}: ${done.toLocaleString('en-US')} of ${itemCount.toLocaleString('en-US')} items done in ${Math.round((now - started) / 1000)} s`,
+		);
+	};
+
 	const runOne = async (itemIndex: number) => {
 		const controller = new AbortController();
 		inFlight.add(controller);
@@ -99,6 +116,7 @@ export async function runItems(
 			}
 		} finally {
 			inFlight.delete(controller);
+			progress();
 		}
 	};
 

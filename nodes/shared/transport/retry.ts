@@ -6,7 +6,7 @@ import { sleep } from '../n8n';
 
 import { sendOnce } from './attempt';
 import { cancelled, isTransient } from './classify';
-import type { RetryPolicy, SendOptions, SendResult } from './types';
+import type { HttpResponse, RetryPolicy, SendOptions, SendResult } from './types';
 import { RETRYABLE_STATUSES } from './types';
 import { parseRetryAfter } from '../token-endpoint';
 
@@ -20,10 +20,29 @@ export async function sendWithRetry(
 	sendOptions: SendOptions = {},
 ): Promise<SendResult> {
 	const cancelSignal = ctx.getExecutionCancelSignal();
+	const { rate } = sendOptions;
 	let attempt = 0;
+	/** Retries used on what is not the rate limit (Max Retries bounds them). */
+	let retries = 0;
+	let limitedSince: number | undefined;
+	/** The last 429 answer, reported if the item gives up while waiting for a slot. */
+	let lastLimited: HttpResponse | undefined;
 	for (;;) {
-		attempt++;
 		if (cancelSignal?.aborted) throw cancelled(ctx);
+		// A slot of the account's rate first: waiting for it is not an attempt. After a 429, no
+		// longer than what is left of the time the item may keep trying.
+		if (rate) {
+			const left =
+				limitedSince === undefined
+					? Number.POSITIVE_INFINITY
+					: limitedSince + rate.maxWaitMs - Date.now();
+			const slot = await rate.limiter
+				.acquire(cancelSignal, left)
+				.catch(() => Promise.reject(cancelled(ctx)));
+			if (!slot && lastLimited !== undefined)
+				return { ...lastLimited, rateLimitedMs: Date.now() - (limitedSince ?? Date.now()) };
+		}
+		attempt++;
 		const result = await sendOnce(
 			ctx,
 			credentialType,
@@ -33,23 +52,39 @@ export async function sendWithRetry(
 			attempt,
 			sendOptions,
 		);
-		const retriesLeft = attempt <= policy.maxRetries;
+		const status =
+			result.kind === 'response' ? (sendOptions.statusOf?.(result) ?? result.status) : undefined;
+		const retryAfter =
+			result.kind === 'response' ? parseRetryAfter(result.headers['retry-after']) : undefined;
+		if (rate) rate.limiter.record(status === 429, status === 429 ? retryAfter : undefined);
+		if (rate && status === 429 && result.kind === 'response') {
+			// Paced by the limiter (its rate halved, Retry-After kept for the whole account) until
+			// the item has tried for the bound the user set.
+			limitedSince ??= Date.now();
+			lastLimited = result;
+			const spent = Date.now() - limitedSince;
+			if (
+				spent >= rate.maxWaitMs ||
+				(retryAfter !== undefined && spent + retryAfter > rate.maxWaitMs)
+			) {
+				return { ...result, rateLimitedMs: spent };
+			}
+			continue;
+		}
+		const retriesLeft = retries < policy.maxRetries;
 		let delayMs: number | undefined;
 		if (result.kind === 'network') {
 			if (retriesLeft && isTransient(result)) {
 				// A token endpoint that asked to wait (429 or 503 with Retry-After) is waited for.
-				if (result.retryAfterMs === undefined) delayMs = backoff(policy, attempt);
+				if (result.retryAfterMs === undefined) delayMs = backoff(policy, retries + 1);
 				else if (result.retryAfterMs <= policy.maxRetryAfterMs) delayMs = result.retryAfterMs;
 			}
-		} else if (
-			retriesLeft &&
-			RETRYABLE_STATUSES.has(sendOptions.statusOf?.(result) ?? result.status)
-		) {
-			const retryAfter = parseRetryAfter(result.headers['retry-after']);
-			if (retryAfter === undefined) delayMs = backoff(policy, attempt);
+		} else if (retriesLeft && status !== undefined && RETRYABLE_STATUSES.has(status)) {
+			if (retryAfter === undefined) delayMs = backoff(policy, retries + 1);
 			else if (retryAfter <= policy.maxRetryAfterMs) delayMs = retryAfter;
 		}
 		if (delayMs === undefined) return result;
+		retries++;
 		try {
 			await sleep(delayMs, cancelSignal);
 		} catch {

@@ -7,6 +7,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { MEBIBYTE } from '../body';
 import type { RunSecrets } from '../secrets';
+import type { RateLimiter } from './rate';
 
 export { MEBIBYTE };
 
@@ -43,6 +44,8 @@ export interface HttpResponse {
 	headers: Record<string, string>;
 	body: string;
 	attempts: number;
+	/** How long the request kept trying after its first 429, when it gave up on the rate limit (ms). */
+	rateLimitedMs?: number;
 }
 
 /** `malformed`: what answered was not valid HTTP (another protocol, a broken status line or headers). */
@@ -91,10 +94,23 @@ export interface SendOptions {
 	 * (preAuthentication's result is assigned to it), so a renewal serves every later request.
 	 */
 	credentials?: ICredentialDataDecryptedObject;
+	/**
+	 * The account's rate limit (rate.ts): every attempt waits for a slot first, and a 429 is
+	 * retried, paced by the limiter, until `maxWaitMs` has passed since the first one, without
+	 * using up Max Retries.
+	 */
+	rate?: RateSettings;
 }
 
 /** Where one attempt is: sending the request, or waiting for the credential's token endpoint. */
 export interface AttemptState {
 	stage: 'token' | 'request';
 	tokenHost?: string;
+}
+
+/** The account's rate limit, for the requests of one run. */
+export interface RateSettings {
+	limiter: RateLimiter;
+	/** The longest an item keeps trying after its first 429 before it gives up. */
+	maxWaitMs: number;
 }

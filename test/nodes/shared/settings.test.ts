@@ -1,4 +1,9 @@
-import { DEFAULT_CONCURRENCY, requestSettingsOptions, RULES } from '../../../nodes/shared/settings';
+import {
+	DEFAULT_CONCURRENCY,
+	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
+	requestSettingsOptions,
+	RULES,
+} from '../../../nodes/shared/settings';
 import { DEFAULT_RETRY_POLICY } from '../../../nodes/shared/transport';
 
 describe('request settings', () => {
@@ -12,6 +17,7 @@ describe('request settings', () => {
 			maxRetries: DEFAULT_RETRY_POLICY.maxRetries,
 			retryDelayMs: DEFAULT_RETRY_POLICY.initialDelayMs,
 			maxResponseMb: DEFAULT_RETRY_POLICY.maxResponseBytes / (1024 * 1024),
+			rateLimitWaitSeconds: DEFAULT_RATE_LIMIT_WAIT_SECONDS,
 		});
 		expect(DEFAULT_CONCURRENCY).toBeLessThanOrEqual(5);
 	});

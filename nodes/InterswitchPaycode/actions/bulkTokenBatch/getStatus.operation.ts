@@ -17,7 +17,13 @@ import { requestSettingsOptions } from '../../../shared/settings';
 import { isToolExecution } from '../../../shared/n8n';
 import { requestedText, toolContext, toolResult } from '../../../shared/tool';
 import { sendWithRetry } from '../../../shared/transport';
-import { contextUrl, interpretStatus, PAYCODE_CREDENTIAL, statusRequest } from '../../api';
+import {
+	contextUrl,
+	interpretStatus,
+	PAYCODE_CREDENTIAL,
+	paycodeLimiter,
+	statusRequest,
+} from '../../api';
 import type { OutputMode, PinMode, RouteOptions } from '../../batch';
 import { checkBatchQuery } from '../../inputs';
 import {
@@ -143,6 +149,8 @@ const SPEC = {
 		['frontEndPartnerId', ''],
 		['expectedTokenCount', 0],
 	] as Array<[string, unknown]>,
+	vendor: 'Interswitch',
+	rate: paycodeLimiter,
 };
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -264,7 +272,7 @@ async function queryStatus(
 	baseUrl: string,
 	query: { referenceId: string; frontEndPartnerId: string },
 ) {
-	const { ctx, settings, secrets, credentials, rejections } = scope;
+	const { ctx, settings, secrets, credentials, rejections, rate } = scope;
 	const request = statusRequest(baseUrl, query.referenceId, query.frontEndPartnerId);
 	const send = async (renewCredentialOn401: boolean) =>
 		interpretStatus(
@@ -272,6 +280,7 @@ async function queryStatus(
 				secrets,
 				credentials,
 				renewCredentialOn401,
+				rate,
 			}),
 			query,
 			baseUrl,

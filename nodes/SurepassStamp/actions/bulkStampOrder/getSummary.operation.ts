@@ -19,6 +19,7 @@ import { requestedText, toolContext, toolResult } from '../../../shared/tool';
 import { sendWithRetry } from '../../../shared/transport';
 import {
 	envelopeStatus,
+	surepassLimiter,
 	interpretSummary,
 	SUREPASS_CREDENTIAL,
 	summaryRequest,
@@ -100,6 +101,8 @@ const SPEC = {
 	outputCount: STAMP_BRANCHES.length,
 	failedOutput: FAILED_OUTPUT,
 	itemParameters: [['bulkOrderId', '']] as Array<[string, unknown]>,
+	vendor: 'Surepass',
+	rate: surepassLimiter,
 };
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -129,14 +132,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 /** One input item: its order's summary (waited for, with Wait for Completion), then routed. */
 async function checkOrder(scope: ItemScope, run: RunOptions): Promise<Routed | Deferred> {
-	const { itemIndex, ctx, credentials, settings, wait, changes, secrets, fail } = scope;
+	const { itemIndex, ctx, credentials, settings, wait, changes, secrets, rate, fail } = scope;
 	const base = surepassBaseUrl(credentials);
 	if (!base.ok) throw fail(base.problem, 'Fix the Base URL in the Surepass API credential.');
 	const checked = checkBulkOrderInput(ctx.getNodeParameter('bulkOrderId', itemIndex, ''));
 	if (!checked.ok) throw fail(checked.problem, checked.description);
 	const bulkOrderId = checked.value;
 	const request = summaryRequest(base.url, bulkOrderId);
-	const send = { secrets, statusOf: envelopeStatus, credentials };
+	const send = { secrets, statusOf: envelopeStatus, credentials, rate };
 	const poll = await pollUntilDone(
 		ctx,
 		wait,

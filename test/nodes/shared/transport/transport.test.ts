@@ -6,12 +6,12 @@
  */
 import { gzipSync } from 'zlib';
 
-import { networkErrorCode, parseRetryAfter } from '../../../nodes/shared/transport';
+import { networkErrorCode, parseRetryAfter } from '../../../../nodes/shared/transport';
 
-import { harness, useEmulator } from '../../harness/helpers';
-import { singleNodeWorkflow } from '../../harness/workflows';
-import type { TestServer } from '../../harness/servers';
-import { sendWithLength, startHttpServer } from '../../harness/servers';
+import { harness, useEmulator } from '../../../harness/helpers';
+import { singleNodeWorkflow } from '../../../harness/workflows';
+import type { TestServer } from '../../../harness/servers';
+import { sendWithLength, startHttpServer } from '../../../harness/servers';
 
 useEmulator();
 
