@@ -243,11 +243,29 @@ describe('errors from Surepass become one NodeApiError with a hint', () => {
 				message_code: 'rate_limited',
 			},
 		});
-		await expectFailure(SEED_ORDER, {
-			message: "Surepass's rate limit was reached (HTTP 429, 4 attempts)",
-			description: /Max Concurrent Requests/,
-		});
-		expect(emulator.stats.requests).toBe(4);
+		// A 429 is paced by the account's rate, not retried on the spot: the item gives up after
+		// Max Wait on Rate Limit (1 s here) and says what to change.
+		await expectFailure(
+			SEED_ORDER,
+			{
+				message: "Surepass's rate limit was reached (the order kept trying for 1 s, 1 attempt)",
+				description: /Requests per Minute/,
+			},
+			undefined,
+			{ rateLimitWaitSeconds: 1 },
+		);
+		expect(emulator.stats.requests).toBe(1);
+		// "Retry-After: 0" every time: retried at once, bounded by Max Retries.
+		emulator.clearFaults();
+		emulator.resetStats();
+		emulator.addFault({ status: 429, headers: { 'retry-after': '0' }, body: '' });
+		await expectFailure(
+			SEED_ORDER,
+			{ message: "Surepass's rate limit was reached (HTTP 429, 3 attempts)" },
+			undefined,
+			{ maxRetries: 2 },
+		);
+		expect(emulator.stats.requests).toBe(3);
 	});
 
 	test('a connection reset is retried; a body that is not JSON is an "unexpected response"', async () => {
