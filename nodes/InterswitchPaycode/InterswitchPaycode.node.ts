@@ -9,6 +9,7 @@ import type {
 import * as bulkTokenBatch from './actions/bulkTokenBatch';
 import { router } from './actions/router';
 import { MAIN } from '../shared/n8n';
+import { outputsByOperation } from '../shared/outputs';
 import { TOKEN_BRANCHES } from './batch';
 
 export class InterswitchPaycode implements INodeType {
@@ -21,9 +22,9 @@ export class InterswitchPaycode implements INodeType {
 		version: [1, 1.1, 1.2],
 		defaultVersion: 1.2,
 		subtitle:
-			'={{ "Get Status: " + ($parameter["output"] === "perBatch" ? "one item per batch" : "one item per token") }}',
+			'={{ $parameter["operation"] === "cancel" ? "Cancel Batch" : "Get Status: " + ($parameter["output"] === "perBatch" ? "one item per batch" : "one item per token") }}',
 		description:
-			'Check an Interswitch Paycode bulk token batch and route its tokens to Pending, Successful and Failed',
+			'Check Interswitch Paycode bulk token batches, route their tokens to Pending, Successful and Failed, and cancel a batch',
 		defaults: { name: 'Interswitch Paycode' },
 		// As a tool: one output that describes every branch, so the branch names do not apply.
 		usableAsTool: {
@@ -33,8 +34,11 @@ export class InterswitchPaycode implements INodeType {
 			} as UsableAsToolDescription['replacements'],
 		},
 		inputs: [MAIN],
-		outputs: TOKEN_BRANCHES.map(() => MAIN),
-		outputNames: TOKEN_BRANCHES.map((branch) => branch.outputName),
+		// Get Status: Pending, Successful, Failed. Cancel: one output.
+		outputs: outputsByOperation(
+			{ resource: 'bulkTokenBatch', operation: 'getStatus' },
+			TOKEN_BRANCHES.map((branch) => branch.outputName),
+		) as INodeTypeDescription['outputs'],
 		credentials: [{ name: 'interswitchPaycodeApi', required: true }],
 		// One-time PINs are cash-out secrets: n8n 2.x redacts these fields from saved executions.
 		sensitiveOutputFields: ['oneTimePin', 'tokens[*].oneTimePin'],

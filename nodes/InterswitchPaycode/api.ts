@@ -18,6 +18,7 @@ import {
 	unexpectedResponseFailure,
 } from '../shared/errors';
 import type { HttpResponse, SendResult } from '../shared/transport';
+import { cannotHaveArrived as notSent } from '../shared/transport/classify';
 import type { RateLimiter } from '../shared/transport/rate';
 import { accountLimiter } from '../shared/transport/rate';
 import type { BaseUrlCheck } from '../shared/url';
@@ -30,6 +31,8 @@ import { MAX_CODE, quoted } from '../shared/text';
 
 export const PAYCODE_CREDENTIAL = 'interswitchPaycodeApi';
 export const STATUS_PATH = '/pwm/bulk/tokens/comprehensive/status';
+/** Bulk Token Batch Cancel (section 8 of the document the status call comes from). */
+export const CANCEL_PATH = '/pwm/bulk/tokens';
 export const NO_RECORD_OF_BATCH = '10904';
 
 const VENDOR = 'Interswitch';
@@ -69,12 +72,16 @@ export function statusRequest(
 	referenceId: string,
 	frontEndPartnerId: string,
 ): IHttpRequestOptions {
-	const query = `referenceId=${percentEncode(referenceId)}&frontEndPartner=${percentEncode(frontEndPartnerId)}`;
 	return {
 		method: 'GET',
-		url: `${baseUrl}${STATUS_PATH}?${query}`,
+		url: `${baseUrl}${STATUS_PATH}?${batchQuery(referenceId, frontEndPartnerId)}`,
 		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 	};
+}
+
+/** The batch's two query parameters, each percent-encoded (RFC 3986: see statusRequest). */
+function batchQuery(referenceId: string, frontEndPartnerId: string): string {
+	return `referenceId=${percentEncode(referenceId)}&frontEndPartner=${percentEncode(frontEndPartnerId)}`;
 }
 
 export type StatusOutcome =
@@ -84,6 +91,8 @@ export type StatusOutcome =
 interface Query {
 	referenceId: string;
 	frontEndPartnerId: string;
+	/** Which call the answer is for: the status (default) or the cancel. */
+	call?: 'status' | 'cancel';
 }
 
 /** Reads what came back for one batch. Pure: no I/O, no n8n. */
@@ -167,7 +176,11 @@ export const BUSINESS_ERRORS: Readonly<Record<string, (words: Words) => Meaning>
 };
 
 /** What an HTTP status means when no business code explains it (401 is handled apart). */
-function statusMeaning(response: HttpResponse, { ref, partner, said }: Words): Meaning {
+function statusMeaning(
+	response: HttpResponse,
+	{ ref, partner, said }: Words,
+	call: Query['call'] = 'status',
+): Meaning {
 	const { status, attempts } = response;
 	if (status === 403) {
 		return {
@@ -177,10 +190,10 @@ function statusMeaning(response: HttpResponse, { ref, partner, said }: Words): M
 		};
 	}
 	if (status === 404) {
+		const path = call === 'cancel' ? CANCEL_PATH : STATUS_PATH;
 		return {
-			message: `Interswitch has no batch status endpoint at the Context URL (HTTP 404)`,
-			description:
-				'Check the Context URL in the credential: the path /pwm/bulk/tokens/comprehensive/status is appended to it.',
+			message: `Interswitch has no batch ${call} endpoint at the Context URL (HTTP 404)`,
+			description: `Check the Context URL in the credential: the path ${path} is appended to it.`,
 		};
 	}
 	if (status === 429)
@@ -193,7 +206,10 @@ function statusMeaning(response: HttpResponse, { ref, partner, said }: Words): M
 	if (status >= 500) {
 		return {
 			message: `Interswitch had a server error (HTTP ${status}, ${attemptsText(attempts)})`,
-			description: `Interswitch could not answer${said || '.'} This is on Interswitch's side; try again later.`,
+			description:
+				call === 'cancel'
+					? `Interswitch could not answer${said || '.'} The cancel may or may not have been queued, so it was not sent again: check the batch with Get Status before you cancel again.`
+					: `Interswitch could not answer${said || '.'} This is on Interswitch's side; try again later.`,
 		};
 	}
 	return {
@@ -221,7 +237,11 @@ function httpFailure(
 	const business = vendorCode === undefined ? undefined : BUSINESS_ERRORS[vendorCode];
 	if (business !== undefined) {
 		const noRecord = vendorCode === NO_RECORD_OF_BATCH ? { noRecord: true } : {};
-		return { ok: false, ...noRecord, failure: { ...base, ...business(words) } };
+		const meaning = business(words);
+		if (query.call === 'cancel' && vendorCode === NO_RECORD_OF_BATCH)
+			meaning.description =
+				'Nothing was cancelled. Check the Reference ID (the transaction reference used when the tokens were generated) and the Front-End Partner ID.';
+		return { ok: false, ...noRecord, failure: { ...base, ...meaning } };
 	}
 	if (vendorCode !== undefined && status !== 429 && status < 500) {
 		// Another business error: Interswitch's own words, not a guess about authorization.
@@ -229,7 +249,7 @@ function httpFailure(
 			ok: false,
 			failure: {
 				...base,
-				message: `Interswitch refused the status request (${vendorCode}${words.said})`,
+				message: `Interswitch refused the ${query.call ?? 'status'} request (${vendorCode}${words.said})`,
 				description: `Check the Reference ID ${words.ref} and the Front-End Partner ID ${words.partner}.`,
 			},
 		};
@@ -252,7 +272,7 @@ function httpFailure(
 			},
 		};
 	}
-	return { ok: false, failure: { ...base, ...statusMeaning(response, words) } };
+	return { ok: false, failure: { ...base, ...statusMeaning(response, words, query.call) } };
 }
 
 function readVendorError(
@@ -280,4 +300,93 @@ function vendorCodeOf(value: unknown): string | undefined {
 	if (typeof value === 'string') return quoted(value, MAX_CODE);
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
 	return `(${describeJsonType(value)})`;
+}
+
+/**
+ * The cancel request. Interswitch's document names `referenceId` and `frontEndPartner` in a table
+ * but does not say whether they travel in the query or the body; its sample lists them after the
+ * headers with `Content-Type: application/json`, and clients of the sibling single-token cancel
+ * (DELETE /pwm/tokens) send a JSON body. Both are sent, with the same values: the query as the
+ * status call takes them (signed exactly, see statusRequest), and the JSON body.
+ */
+export function cancelRequest(
+	baseUrl: string,
+	referenceId: string,
+	frontEndPartnerId: string,
+): IHttpRequestOptions {
+	return {
+		method: 'DELETE',
+		url: `${baseUrl}${CANCEL_PATH}?${batchQuery(referenceId, frontEndPartnerId)}`,
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+		body: JSON.stringify({ referenceId, frontEndPartner: frontEndPartnerId }),
+	};
+}
+
+/** What a cancel that Interswitch accepted says. */
+export interface CancelResult {
+	referenceId: string;
+	frontEndPartnerId: string;
+	/** "queued": Interswitch queued the batch's tokens to be cancelled (code 00). */
+	cancelStatus: 'queued';
+	code: string;
+	description: string | null;
+}
+
+export type CancelOutcome =
+	{ ok: true; result: CancelResult } | { ok: false; failure: ApiFailure; tokenRejected?: boolean };
+
+/** Reads what came back for one cancel. Pure: no I/O, no n8n. */
+export function interpretCancel(
+	result: SendResult,
+	query: { referenceId: string; frontEndPartnerId: string },
+	baseUrl: string,
+): CancelOutcome {
+	const cancel = { ...query, call: 'cancel' as const };
+	if (result.kind === 'network') {
+		const outcome = interpretStatus(result, cancel, baseUrl);
+		if (outcome.ok) throw new Error('unreachable');
+		if (result.stage === 'request' && !notSent(result))
+			outcome.failure.description = `${outcome.failure.description} The cancel may have reached Interswitch, so it was not sent again: check the batch with Get Status before you cancel again.`;
+		return outcome;
+	}
+	const { status } = result;
+	if (status >= 300 && status < 400) return { ok: false, failure: redirectFailure(VENDOR, result) };
+	const parsed = parseJsonBody(result);
+	const body = parsed.ok && isObject(parsed.value) ? parsed.value : undefined;
+	if (status >= 400) {
+		const outcome = httpFailure(result, body, cancel);
+		if (outcome.ok) throw new Error('unreachable');
+		return outcome;
+	}
+	if (!parsed.ok)
+		return { ok: false, failure: unexpectedResponseFailure(VENDOR, parsed.problem, status) };
+	if (body === undefined) {
+		const problem = `the body is ${describeJsonType(parsed.value)}, expected a JSON object`;
+		return { ok: false, failure: unexpectedResponseFailure(VENDOR, problem, status) };
+	}
+	const code = vendorCodeOf(body.code);
+	const description = typeof body.description === 'string' ? quoted(body.description) : null;
+	if (code === '00')
+		return {
+			ok: true,
+			result: { ...query, cancelStatus: 'queued', code, description },
+		};
+	if (code === undefined && isObject(body.error)) {
+		const outcome = httpFailure({ ...result, status: 400 }, body, cancel, status);
+		if (outcome.ok) throw new Error('unreachable');
+		return outcome;
+	}
+	return {
+		ok: false,
+		failure: {
+			httpCode: status,
+			vendorCode: code,
+			vendorMessage: description ?? undefined,
+			message:
+				code === undefined
+					? `Unexpected response from Interswitch: the cancel answer has no "code", so it is not known whether the batch was cancelled`
+					: `Interswitch did not queue the batch to be cancelled (code ${code}${description ? `: ${description}` : ''})`,
+			description: `Check the batch with Get Status before you cancel again (Reference ID "${query.referenceId}", Front-End Partner ID "${query.frontEndPartnerId}").`,
+		},
+	};
 }

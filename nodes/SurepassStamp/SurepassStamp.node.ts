@@ -7,8 +7,10 @@ import type {
 } from 'n8n-workflow';
 
 import * as bulkStampOrder from './actions/bulkStampOrder';
+import * as stamp from './actions/stamp';
 import { router } from './actions/router';
 import { MAIN } from '../shared/n8n';
+import { outputsByOperation } from '../shared/outputs';
 import { STAMP_BRANCHES } from './summary';
 
 export class SurepassStamp implements INodeType {
@@ -20,9 +22,9 @@ export class SurepassStamp implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle:
-			'={{ "Get Summary: " + ($parameter["output"] === "perOrder" ? "one item per order" : "one item per stamp") }}',
+			'={{ $parameter["resource"] === "stamp" ? ($parameter["operation"] === "download" ? "Download Stamp PDF" : "Get Stamp") : "Get Summary: " + ($parameter["output"] === "perOrder" ? "one item per order" : "one item per stamp") }}',
 		description:
-			'Check a Surepass bulk e-stamp order and route its stamps to Pending, Available and Failed',
+			'Check Surepass bulk e-stamp orders, route their stamps to Pending, Available and Failed, and get or download each stamp',
 		defaults: { name: 'Surepass Stamp' },
 		// As a tool: one output that describes every branch, so the branch names do not apply.
 		usableAsTool: {
@@ -32,8 +34,11 @@ export class SurepassStamp implements INodeType {
 			} as UsableAsToolDescription['replacements'],
 		},
 		inputs: [MAIN],
-		outputs: STAMP_BRANCHES.map(() => MAIN),
-		outputNames: STAMP_BRANCHES.map((branch) => branch.outputName),
+		// Get Summary: Pending, Available, Failed. Stamp → Get and Download: one output.
+		outputs: outputsByOperation(
+			{ resource: 'bulkStampOrder', operation: 'getSummary' },
+			STAMP_BRANCHES.map((branch) => branch.outputName),
+		) as INodeTypeDescription['outputs'],
 		credentials: [{ name: 'surepassApi', required: true }],
 		properties: [
 			{
@@ -41,10 +46,14 @@ export class SurepassStamp implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Bulk Stamp Order', value: 'bulkStampOrder' }],
+				options: [
+					{ name: 'Bulk Stamp Order', value: 'bulkStampOrder' },
+					{ name: 'Stamp', value: 'stamp' },
+				],
 				default: 'bulkStampOrder',
 			},
 			...bulkStampOrder.description,
+			...stamp.description,
 		],
 	};
 

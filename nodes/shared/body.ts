@@ -9,6 +9,8 @@ export const MEBIBYTE = 1024 * 1024;
 
 export type BodyRead = { tooLarge: false; text: string } | { tooLarge: true };
 
+export type BytesRead = { tooLarge: false; bytes: Buffer } | { tooLarge: true };
+
 interface ReadableLike {
 	[Symbol.asyncIterator](): AsyncIterator<unknown>;
 	destroy?: (error?: Error) => void;
@@ -28,16 +30,23 @@ function isReadable(value: unknown): value is ReadableLike {
  * away mid-body rejects, with the stream's own error.
  */
 export async function readBounded(body: unknown, maxBytes: number): Promise<BodyRead> {
-	if (body === undefined || body === null) return { tooLarge: false, text: '' };
 	if (typeof body === 'string')
 		return Buffer.byteLength(body) > maxBytes
 			? { tooLarge: true }
 			: { tooLarge: false, text: body };
+	if (body !== undefined && body !== null && !Buffer.isBuffer(body) && !isReadable(body))
+		return { tooLarge: false, text: JSON.stringify(body) };
+	const read = await readBoundedBytes(body, maxBytes);
+	return read.tooLarge ? read : { tooLarge: false, text: read.bytes.toString('utf8') };
+}
+
+/** The body as bytes (a file), read up to `maxBytes` like readBounded. */
+export async function readBoundedBytes(body: unknown, maxBytes: number): Promise<BytesRead> {
+	if (body === undefined || body === null) return { tooLarge: false, bytes: Buffer.alloc(0) };
+	if (typeof body === 'string') body = Buffer.from(body);
 	if (Buffer.isBuffer(body))
-		return body.length > maxBytes
-			? { tooLarge: true }
-			: { tooLarge: false, text: body.toString('utf8') };
-	if (!isReadable(body)) return { tooLarge: false, text: JSON.stringify(body) };
+		return body.length > maxBytes ? { tooLarge: true } : { tooLarge: false, bytes: body };
+	if (!isReadable(body)) return { tooLarge: false, bytes: Buffer.from(JSON.stringify(body)) };
 	const chunks: Buffer[] = [];
 	let received = 0;
 	for await (const chunk of body) {
@@ -49,7 +58,7 @@ export async function readBounded(body: unknown, maxBytes: number): Promise<Body
 		}
 		chunks.push(bytes);
 	}
-	return { tooLarge: false, text: Buffer.concat(chunks, received).toString('utf8') };
+	return { tooLarge: false, bytes: Buffer.concat(chunks, received) };
 }
 
 /** "32 MB", "900 bytes": a size for a message. */

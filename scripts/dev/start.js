@@ -11,7 +11,7 @@ const { buildIfNeeded, root } = require('../lib/build-if-needed');
 buildIfNeeded();
 
 const { createEmulator } = require('../../test/emulator');
-const { createHarness } = require('../../test/harness/engine');
+const { createHarness, MESSAGING } = require('../../test/harness/engine');
 const { loadPackage } = require('../lib/package-types');
 const { describeItem, describeTotal } = require('../lib/describe');
 
@@ -40,6 +40,14 @@ async function main() {
 				file: 'paycode-batch-check.json',
 				credentials: { interswitchPaycodeApi: emulator.interswitchCredential() },
 			},
+			{
+				file: 'surepass-download-email.json',
+				credentials: { surepassApi: emulator.surepassCredential() },
+			},
+			{
+				file: 'paycode-cancel-slack.json',
+				credentials: { interswitchPaycodeApi: emulator.interswitchCredential() },
+			},
 		];
 		for (const example of examples) {
 			const file = path.join(root, 'examples', example.file);
@@ -52,18 +60,18 @@ async function main() {
 				process.exitCode = 1;
 			}
 			for (const node of workflow.nodes) {
+				if (MESSAGING.includes(node.type)) {
+					const received = result.outputs(node.name)[0] ?? [];
+					const files = received.filter((item) => item.binary).length;
+					console.log(
+						`  ${node.name}: ${received.length} item(s)${files ? `, ${files} with a file attached` : ''} (a stand-in here: nothing is sent)`,
+					);
+					continue;
+				}
 				const type = nodeTypes[node.type.replace(/^n8n-nodes-surepass-interswitch\./, '')];
 				if (!type) continue;
-				const inputs =
-					workflow.pinData?.[
-						Object.keys(workflow.connections).find((from) =>
-							workflow.connections[from].main.some((/** @type {any[]} */ targets) =>
-								targets.some((t) => t.node === node.name),
-							),
-						) ?? ''
-					] ?? [];
-				console.log(`  ${node.name}: ${inputs.length} input item(s)`);
-				const outputNames = /** @type {string[]} */ (type.description.outputNames);
+				console.log(`  ${node.name}: ${inputCount(workflow, result, node.name)} input item(s)`);
+				const outputNames = result.outputNames(node.name);
 				const outputs = result.outputs(node.name);
 				outputNames.forEach((outputName, index) => {
 					const items = outputs[index] ?? [];
@@ -79,6 +87,22 @@ async function main() {
 	} finally {
 		await emulator.stop();
 	}
+}
+
+/**
+ * How many items reached a node: its upstream node's items on the connected output (a trigger's
+ * pinned items).
+ * @param {any} workflow @param {any} result @param {string} name
+ */
+function inputCount(workflow, result, name) {
+	for (const [from, connections] of Object.entries(workflow.connections)) {
+		const index = /** @type {any[][]} */ (connections.main).findIndex((targets) =>
+			(targets ?? []).some((target) => target.node === name),
+		);
+		if (index === -1) continue;
+		return workflow.pinData?.[from]?.length ?? (result.outputs(from)[index] ?? []).length;
+	}
+	return 0;
 }
 
 main().catch((error) => {

@@ -123,6 +123,68 @@ async function startMockOpenAi() {
 }
 
 const EXAMPLE = 'ai-agent-batch-checks.json';
+
+/**
+ * The operations after the status check, as tools: Stamp → Get, Stamp → Download, Bulk Token
+ * Batch → Cancel (each with one output, which is what an agent receives).
+ * @param {string} name @param {string} type @param {Record<string, unknown>} parameters @param {number} x
+ */
+function toolNode(name, type, parameters, x) {
+	const surepass = type === 'surepassStampTool';
+	return {
+		id: `e2e-tool-${x}`,
+		name,
+		type: `n8n-nodes-surepass-interswitch.${type}`,
+		typeVersion: surepass ? 1.1 : 1.2,
+		position: [x, 260],
+		parameters: { descriptionType: 'manual', toolDescription: name, options: {}, ...parameters },
+		credentials: surepass
+			? { surepassApi: { id: 'surepass-emulator', name: 'Surepass (local emulator)' } }
+			: {
+					interswitchPaycodeApi: {
+						id: 'interswitch-emulator',
+						name: 'Interswitch Paycode (local emulator)',
+					},
+				},
+	};
+}
+const NEW_OPERATION_TOOLS = [
+	toolNode(
+		'Get a stamp',
+		'surepassStampTool',
+		{
+			resource: 'stamp',
+			operation: 'get',
+			stampId:
+				"={{ $fromAI('stampId', 'The ID of one stamp; it starts with stamp_v2_', 'string') }}",
+		},
+		640,
+	),
+	toolNode(
+		'Download a stamp',
+		'surepassStampTool',
+		{
+			resource: 'stamp',
+			operation: 'download',
+			stampId:
+				"={{ $fromAI('stampId', 'The ID of one stamp; it starts with stamp_v2_', 'string') }}",
+			binaryPropertyName: 'data',
+		},
+		840,
+	),
+	toolNode(
+		'Cancel a batch',
+		'interswitchPaycodeTool',
+		{
+			resource: 'bulkTokenBatch',
+			operation: 'cancel',
+			referenceId:
+				"={{ $fromAI('referenceId', 'The transaction reference of a Paycode bulk token batch', 'string') }}",
+			frontEndPartnerId: '',
+		},
+		1040,
+	),
+];
 const CHAT_TRIGGER = 'When chat message received';
 /**
  * Runs the example workflow examples/ai-agent-batch-checks.json (imported by e2e.js, its OpenAI
@@ -229,9 +291,12 @@ async function checkAgentAndMcp(n8n, mock) {
 			"\nn8n's MCP Server Trigger with the example's two tool nodes, called by the MCP TypeScript SDK:",
 		);
 		const path = 'surepass-interswitch-e2e';
-		const tools = example.nodes.filter((/** @type {any} */ node) =>
-			node.type.startsWith('n8n-nodes-surepass-interswitch.'),
-		);
+		const tools = [
+			...example.nodes.filter((/** @type {any} */ node) =>
+				node.type.startsWith('n8n-nodes-surepass-interswitch.'),
+			),
+			...NEW_OPERATION_TOOLS,
+		];
 		const mcpWorkflow = (
 			await n8n.api('POST', '/rest/workflows', {
 				name: 'E2E: MCP server with Surepass and Paycode tools',
@@ -276,7 +341,12 @@ async function callMcp(endpoint, check) {
 	try {
 		const { tools } = /** @type {{ tools: any[] }} */ (await client.listTools());
 		const byName = (/** @type {string} */ part) =>
-			tools.find((tool) => tool.name.toLowerCase().includes(part));
+			tools.find((tool) =>
+				tool.name
+					.toLowerCase()
+					.replace(/[^a-z0-9]+/g, '_')
+					.includes(part),
+			);
 		const surepass = byName('surepass');
 		const paycode = byName('paycode');
 		check(
@@ -316,6 +386,34 @@ async function callMcp(endpoint, check) {
 					JSON.stringify(result?.counts) === JSON.stringify(counts) &&
 					!/oneTimePin/.test(text),
 				`${tool.name} ${JSON.stringify(args)}: ${text.length} characters, counts ${JSON.stringify(result?.counts)}`,
+			);
+		}
+		// The operations after the status check: one item each, read by the agent as it came.
+		for (const [
+			part,
+			args,
+			expected,
+		] of /** @type {Array<[string, Record<string, string>, RegExp]>} */ ([
+			['get_a_stamp', { stampId: 'stamp_v2_mixAvail01' }, /"status":"available".*"link":"http/],
+			[
+				'download_a_stamp',
+				{ stampId: 'stamp_v2_mixAvail01' },
+				/"fileName":"stamp_v2_mixAvail01\.pdf"/,
+			],
+			['cancel_a_batch', { referenceId: '123456' }, /"cancelStatus":"queued"/],
+		])) {
+			const tool = byName(part);
+			if (!tool) {
+				check(false, `tool ${part} listed`);
+				continue;
+			}
+			const called = await client.callTool({ name: tool.name, arguments: args });
+			const text = /** @type {any[]} */ (called.content ?? [])
+				.map((item) => item.text ?? '')
+				.join('');
+			check(
+				!called.isError && expected.test(text),
+				`${tool.name} ${JSON.stringify(args)}: ${text.length} characters${expected.test(text) ? '' : `: ${text.slice(0, 200)}`}`,
 			);
 		}
 	} finally {

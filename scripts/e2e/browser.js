@@ -22,6 +22,7 @@ async function browse(url, owner, DOCS) {
 	const { chromium, selectors } = require('playwright-core');
 	selectors.setTestIdAttribute('data-test-id');
 	fs.mkdirSync(DOCS, { recursive: true });
+	DOCS_FOR_RUN.value = DOCS;
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		headless: true,
@@ -129,6 +130,8 @@ async function browse(url, owner, DOCS) {
 			await page.waitForTimeout(500);
 		}
 
+		await checkOutputsFollowOperation(page, workflows, check);
+
 		// The AI Agent example: both nodes as tools under the agent.
 		const agentExample = JSON.parse(
 			fs.readFileSync(
@@ -225,5 +228,90 @@ async function browse(url, owner, DOCS) {
 	}
 	return failures;
 }
+
+/**
+ * Outputs computed from the operation: in the download example, "Check the order" (Get Summary)
+ * shows Pending / Available / Failed and "Download the stamp" Success / Error (one output and the
+ * error output); switching "Check the order" to Stamp → Get in its panel redraws it with one
+ * output. The change is not saved.
+ * @param {import('playwright-core').Page} page
+ * @param {Array<{ id: string, name: string }>} workflows
+ * @param {(ok: boolean, what: string) => void} check
+ * @returns {Promise<void>}
+ */
+async function checkOutputsFollowOperation(page, workflows, check) {
+	const example = JSON.parse(
+		fs.readFileSync(
+			path.join(__dirname, '..', '..', 'examples', 'surepass-download-email.json'),
+			'utf8',
+		),
+	);
+	const stored = workflows.find((entry) => entry.name === example.name);
+	if (!stored) {
+		check(false, 'surepass-download-email is in n8n');
+		return;
+	}
+	page.on('dialog', (dialog) => dialog.accept().catch(() => undefined));
+	// n8n 2.x saves edits by itself: the workflow as imported is put back after the check.
+	const route = `/rest/workflows/${stored.id}`;
+	const original = (await (await page.request.get(route)).json()).data;
+	await page.goto(`/workflow/${stored.id}`);
+	const summary = page.locator('[data-test-id="canvas-node"][data-node-name="Check the order"]');
+	await summary.waitFor({ timeout: 60_000 });
+	await page.waitForTimeout(1500);
+	const canvas = async () =>
+		await page
+			.locator('[data-test-id="canvas-wrapper"], .vue-flow')
+			.first()
+			.innerText()
+			.catch(async () => await page.locator('body').innerText());
+	const before = await canvas();
+	check(
+		['Pending', 'Available', 'Failed', 'Success', 'Error'].every((label) => before.includes(label)),
+		'download example: Get Summary shows Pending / Available / Failed, Download shows Success / Error',
+	);
+	await page.screenshot({
+		path: path.join(DOCS_FOR_RUN.value, 'workflow-surepass-download-email.png'),
+	});
+	await summary.dblclick();
+	const ndv = page.getByTestId('ndv');
+	await ndv.waitFor({ timeout: 30_000 });
+	await page.waitForTimeout(800);
+	await ndv.getByTestId('parameter-input-resource').click();
+	await page.getByRole('option', { name: 'Stamp', exact: true }).click();
+	await page.waitForTimeout(800);
+	const panel = await ndv.innerText();
+	check(
+		panel.includes('Stamp ID') && !panel.includes('Bulk Order ID'),
+		'Surepass Stamp panel: Resource "Stamp" shows Stamp ID instead of Bulk Order ID',
+	);
+	await page.keyboard.press('Escape');
+	await page.waitForTimeout(1000);
+	const after = await canvas();
+	check(
+		!['Pending', 'Available', 'Failed'].some((label) => after.includes(label)),
+		'switching Get Summary to Stamp → Get redraws the node with one output (Pending / Available / Failed gone)',
+	);
+	await page.goto('/home/workflows');
+	await page.waitForTimeout(1500);
+	const current = (await (await page.request.get(route)).json()).data;
+	const restored = await page.request.patch(route, {
+		data: {
+			nodes: original.nodes,
+			connections: original.connections,
+			versionId: current.versionId,
+		},
+	});
+	const back = (await (await page.request.get(route)).json()).data;
+	check(
+		restored.ok() &&
+			back.nodes.find((/** @type {any} */ node) => node.name === 'Check the order')?.parameters
+				?.resource === 'bulkStampOrder',
+		'the download example is put back as imported (n8n saves edits by itself)',
+	);
+}
+
+/** Where this run's screenshots go (set by browse). */
+const DOCS_FOR_RUN = { value: '' };
 
 module.exports = { browse };

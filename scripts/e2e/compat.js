@@ -191,7 +191,7 @@ async function checkRelease(
 				const iconOk = icon ? (await fetch(`${n8n.url}/${icon}`)).ok : false;
 				check(
 					found !== undefined && iconOk,
-					`node type ${type} loads${found?.outputNames ? `, outputs ${found.outputNames.join(' / ')}` : ''}, icon ${iconOk ? 'answers' : 'MISSING'}`,
+					`node type ${type} loads${found ? `, outputs ${typeof found.outputs === 'string' ? 'computed from the operation' : found.outputs?.length}` : ''}, icon ${iconOk ? 'answers' : 'MISSING'}`,
 				);
 			}
 		});

@@ -35,7 +35,9 @@ const { OWNER, ownerSession, api, waitForExecution } = require('../lib/n8n-rest'
  * start from an order or batch that the emulator completes on the second check. `waitSeconds`
  * shortens the Wait node so the loop runs within the test.
  * `executions` (instead of `runs`) runs the example several times in a row, one expectation each.
- * @type {Record<string, { node: string, pins?: Record<string, object[]>, waitSeconds?: number, runs?: number[][], executions?: number[][][], totalNaira?: number }>}
+ * `names` are the node's output names when it is not a status check; `check` looks further and
+ * returns a line starting with OK or FAILED.
+ * @type {Record<string, { node: string, names?: string[], pins?: Record<string, object[]>, waitSeconds?: number, runs?: number[][], executions?: number[][][], totalNaira?: number, check?: (runs: any[], emulator: any) => string }>}
  */
 const EXPECTED = {
 	'surepass-order-check.json': { node: 'Surepass Stamp', runs: [[1, 5, 2]] },
@@ -72,6 +74,41 @@ const EXPECTED = {
 		// both orders' branches; in the second, the progressing order's two pending stamps have become
 		// available and only they are routed; the third routes nothing.
 		executions: [[[1, 1, 1]], [[0, 1, 0]], [[0, 0, 0]]],
+	},
+	'surepass-download-email.json': {
+		node: 'Download the stamp',
+		names: ['Success', 'Error'],
+		pins: {
+			'E-mail the PDF': [{ json: { accepted: ['legal@example.com'] } }],
+			'Alert #stamp-alerts': [{ json: { ok: true, channel: '#stamp-alerts' } }],
+		},
+		runs: [[3, 0]],
+		// Each PDF in n8n's binary data, named after its stamp; the token never sent to the storage.
+		check: (runs, emulator) => {
+			const items = runs[0]?.data?.main?.[0] ?? [];
+			const files = items.map((/** @type {any} */ item) => item.binary?.data);
+			const ok =
+				files.length === 3 &&
+				files.every(
+					(/** @type {any} */ file, /** @type {number} */ index) =>
+						file?.mimeType === 'application/pdf' &&
+						file.fileName === `${items[index].json.stampId}.pdf`,
+				) &&
+				emulator.stamps.storageRequests.length === 3 &&
+				emulator.stamps.storageRequests.every((/** @type {any} */ entry) => !entry.authorization);
+			return `${ok ? 'OK' : 'FAILED:'} 3 PDFs in binary data (${files.map((/** @type {any} */ file) => file?.fileName).join(', ')}); storage requests without Authorization: ${emulator.stamps.storageRequests.filter((/** @type {any} */ entry) => !entry.authorization).length} of ${emulator.stamps.storageRequests.length}`;
+		},
+	},
+	'paycode-cancel-slack.json': {
+		node: 'Cancel the batch',
+		names: ['Success', 'Error'],
+		pins: { 'Tell #paycode-ops': [{ json: { ok: true, channel: '#paycode-ops' } }] },
+		runs: [[1, 0]],
+		check: (_, emulator) => {
+			const cancels = [...emulator.interswitch.cancels];
+			const ok = JSON.stringify(cancels) === JSON.stringify([['455/BATCH-WITH-FAILURES', 1]]);
+			return `${ok ? 'OK' : 'FAILED:'} Interswitch got one cancel, for the batch with failed tokens: ${JSON.stringify(cancels)}`;
+		},
 	},
 	'paycode-notify.json': {
 		node: 'Interswitch Paycode',
@@ -168,7 +205,7 @@ async function main() {
 				(/** @type {any} */ t) => t.name === `n8n-nodes-surepass-interswitch.${name}`,
 			);
 			console.log(
-				`node type ${name}: ${type ? `loaded, outputs ${type.outputNames.join(' / ')}` : 'MISSING'}`,
+				`node type ${name}: ${type ? `loaded, outputs ${typeof type.outputs === 'string' ? 'computed from the operation' : type.outputs.length}` : 'MISSING'}`,
 			);
 			if (!type) failures++;
 		}
@@ -233,9 +270,10 @@ async function main() {
 				console.log(`\n${file}: ${label}run ${execution.id} ${execution.status}`);
 				counts.forEach((/** @type {number[]} */ run, /** @type {number} */ index) => {
 					const names =
-						expected.node === 'Surepass Stamp'
+						expected.names ??
+						(expected.node === 'Surepass Stamp'
 							? ['Pending', 'Available', 'Failed']
-							: ['Pending', 'Successful', 'Failed'];
+							: ['Pending', 'Successful', 'Failed']);
 					console.log(
 						`  ${expected.node}${runs.length > 1 ? ` (run ${index + 1})` : ''}: ${run.map((n, i) => `${names[i]} ${n}`).join(', ')}`,
 					);
@@ -259,6 +297,11 @@ async function main() {
 				}
 				console.log(`  ${ok ? 'OK' : `FAILED: expected ${JSON.stringify(expectedRuns)}`}`);
 				if (!ok) failures++;
+				if (expected.check) {
+					const line = expected.check(runs, emulator);
+					console.log(`  ${line}`);
+					if (!line.startsWith('OK')) failures++;
+				}
 			}
 			if (executions.length > 1) {
 				// Only Changes Since Last Run keeps its record in n8n's database, not in the process.

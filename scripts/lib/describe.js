@@ -21,6 +21,15 @@ function describeItem(item) {
 		);
 	if ('stampIds' in json) parts.push(`${json.count} stamp(s)`);
 	if (json.bulkOrderId) parts.push(`order ${json.bulkOrderId}`);
+	if ('linkFetchedAt' in json) parts.push(json.status);
+	for (const [field, file] of Object.entries(item.binary ?? {}))
+		parts.push(
+			`file ${file.fileName} in "${field}" (${file.mimeType}, ${json.fileSize ?? '?'} bytes)`,
+		);
+	if (json.cancelStatus)
+		parts.push(
+			`batch ${json.referenceId} of partner ${json.frontEndPartnerId}: cancel ${json.cancelStatus} (${json.code}${json.description ? `, ${json.description}` : ''})`,
+		);
 	if ('beneficiaryNumber' in json)
 		parts.push(`token for ${json.beneficiaryNumber}, ${naira(json.amountKobo)}`);
 	if ('tokens' in json) parts.push(`${json.count} token(s), ${naira(json.totalAmountKobo)}`);

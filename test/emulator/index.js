@@ -5,6 +5,7 @@
 const { Emulator } = require('./server');
 const { createInterswitch, CONTEXT_PATH, PASSPORT_PATH } = require('./interswitch');
 const { createSurepass } = require('./surepass');
+const { createStamps } = require('./stamps');
 
 /** Made-up secrets for the emulator only; tests look for them in places they must never reach. */
 const DEFAULTS = {
@@ -27,9 +28,14 @@ function createEmulator(options = {}) {
 		clientSecret,
 		tokenLifetimeSeconds: options.tokenLifetimeSeconds,
 	});
-	const emulator = new Emulator({ routes: [surepass, interswitch], latencyMs: options.latencyMs });
+	const stamps = createStamps({ token: surepassToken, statusOf: surepass.statusOf });
+	const emulator = new Emulator({
+		routes: [surepass, stamps, interswitch],
+		latencyMs: options.latencyMs,
+	});
 	return Object.assign(emulator, {
 		surepass,
+		stamps,
 		interswitch,
 		/**
 		 * The Surepass API credential for this emulator (Environment: Custom). The emulator has no

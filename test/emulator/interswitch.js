@@ -13,6 +13,8 @@ const path = require('node:path');
 
 const CONTEXT_PATH = '/api/v1';
 const STATUS_PATH = `${CONTEXT_PATH}/pwm/bulk/tokens/comprehensive/status`;
+/** Bulk Token Batch Cancel: DELETE, referenceId and frontEndPartner in a JSON body or the query. */
+const CANCEL_PATH = `${CONTEXT_PATH}/pwm/bulk/tokens`;
 const PASSPORT_PATH = '/passport/oauth/token';
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'interswitch');
 
@@ -184,13 +186,12 @@ function createInterswitch(options) {
 		});
 	}
 
-	/** @param {import('./server').EmulatorRequest} req */
-	function status(req) {
-		const reference = req.query.referenceId?.[0];
-		const partner = req.query.frontEndPartner?.[0];
-		req.params.referenceId = reference;
-		req.params.frontEndPartner = partner;
-		if (req.method !== 'GET') return json(405, businessError('10400', 'Method not allowed'));
+	/**
+	 * The access token and, when required, the signature headers: the refusal, or undefined.
+	 * @param {import('./server').EmulatorRequest} req
+	 * @returns {import('./server').EmulatorResponse | undefined}
+	 */
+	function authorize(req) {
 		const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
 		const expiry = bearer === undefined ? undefined : tokens.get(bearer);
 		if (expiry === undefined)
@@ -233,6 +234,56 @@ function createInterswitch(options) {
 				return json(401, businessError('10500', 'Unable to validate authentication details'));
 			}
 		}
+		return undefined;
+	}
+
+	/** Cancels asked for, by "partner/reference" (a test proves a cancel is never sent twice). */
+	/** @type {Map<string, number>} */
+	const cancels = new Map();
+
+	/** @param {import('./server').EmulatorRequest} req */
+	function cancel(req) {
+		if (req.method !== 'DELETE') return json(405, businessError('10400', 'Method not allowed'));
+		/** @type {Record<string, unknown>} */
+		let body = {};
+		try {
+			const parsed = req.body === '' ? {} : JSON.parse(req.body);
+			if (parsed && typeof parsed === 'object') body = parsed;
+		} catch {
+			return json(400, businessError('10400', 'Malformed request body'));
+		}
+		const reference = String(body.referenceId ?? req.query.referenceId?.[0] ?? '');
+		const partner = String(body.frontEndPartner ?? req.query.frontEndPartner?.[0] ?? '');
+		req.params.referenceId = reference;
+		req.params.frontEndPartner = partner;
+		const refused = authorize(req);
+		if (refused) return refused;
+		if (!reference) return json(401, businessError('E50', 'referenceId cannot be empty.'));
+		if (!partner || !partners.has(partner))
+			return json(401, businessError('10801', 'Front end partner not found'));
+		if (findBatch(partner, reference) === undefined) {
+			return json(
+				401,
+				businessError(
+					'10904',
+					`No record of batch with provided reference Id – ${reference} for the front end partner – ${partner}`,
+				),
+			);
+		}
+		const key = `${partner}/${reference}`;
+		cancels.set(key, (cancels.get(key) ?? 0) + 1);
+		return json(200, { code: '00', description: 'Successfully queued to be cancelled' });
+	}
+
+	/** @param {import('./server').EmulatorRequest} req */
+	function status(req) {
+		const reference = req.query.referenceId?.[0];
+		const partner = req.query.frontEndPartner?.[0];
+		req.params.referenceId = reference;
+		req.params.frontEndPartner = partner;
+		if (req.method !== 'GET') return json(405, businessError('10400', 'Method not allowed'));
+		const refused = authorize(req);
+		if (refused) return refused;
 		if (req.query.referenceId?.length !== 1 || req.query.frontEndPartner?.length !== 1) {
 			return json(401, businessError('10400', 'Required field missing or repeated'));
 		}
@@ -263,6 +314,7 @@ function createInterswitch(options) {
 			return passport(req);
 		}
 		if (req.path === STATUS_PATH) return status(req);
+		if (req.path === CANCEL_PATH) return cancel(req);
 		return undefined;
 	}
 
@@ -274,8 +326,19 @@ function createInterswitch(options) {
 		tokens,
 		settings,
 		expectedSignature,
-		reset: () => progress.clear(),
+		cancels,
+		reset: () => {
+			progress.clear();
+			cancels.clear();
+		},
 	};
 }
 
-module.exports = { createInterswitch, CONTEXT_PATH, PASSPORT_PATH, STATUS_PATH, expectedSignature };
+module.exports = {
+	createInterswitch,
+	CONTEXT_PATH,
+	PASSPORT_PATH,
+	STATUS_PATH,
+	CANCEL_PATH,
+	expectedSignature,
+};

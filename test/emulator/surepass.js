@@ -260,7 +260,41 @@ function createSurepass(options) {
 		return { status: 200, headers: { 'content-type': 'application/json' }, body: found };
 	}
 
-	return { route: 'surepass', handle, orders, reset: () => progress.clear() };
+	/** @type {Map<string, string> | undefined} the branch of every stamp of the seeded orders */
+	let seededStamps;
+
+	/**
+	 * The branch a stamp is in, in the orders this route knows (for the order-status endpoint).
+	 * @param {string} stampId
+	 */
+	function statusOf(stampId) {
+		if (seededStamps === undefined) {
+			seededStamps = new Map();
+			for (const data of orders.values()) {
+				const summary = /** @type {Record<string, Branch>} */ (data.summary ?? {});
+				for (const [branch, value] of Object.entries(summary)) {
+					const stamps = Array.isArray(value?.stamps) ? value.stamps : [];
+					for (const id of stamps) if (typeof id === 'string') seededStamps.set(id, branch);
+				}
+			}
+		}
+		const seeded = seededStamps.get(stampId);
+		if (seeded !== undefined) return seeded;
+		// Generated orders: load and progressing orders' stamps are available once seen.
+		if (
+			/^stamp_v2_load_\d{1,9}$/.test(stampId) ||
+			/^stamp_v2_progress_\d{1,4}_\w+_[1-4]$/.test(stampId)
+		)
+			return 'available';
+		const generated = /^stamp_v2_gen(\d{9})$/.exec(stampId);
+		if (generated) {
+			const bucket = Number(generated[1]) % 10;
+			return bucket === 0 ? 'pending' : bucket === 9 ? 'failed' : 'available';
+		}
+		return undefined;
+	}
+
+	return { route: 'surepass', handle, orders, statusOf, reset: () => progress.clear() };
 }
 
 /** @param {number} status @param {unknown} body */

@@ -86,6 +86,21 @@ const noOp = /** @type {INodeType} */ ({
 	},
 });
 
+/**
+ * A stand-in for a messaging node (Send Email, Slack): sends nothing, passes its items on, so
+ * an example can run end to end on this machine. `npm start` says so where it prints them.
+ * @param {string} name @returns {INodeType}
+ */
+function messagingStandIn(name) {
+	return /** @type {INodeType} */ ({
+		description: { ...noOp.description, displayName: `${name} (stand-in: sends nothing)`, name },
+		execute: noOp.execute,
+	});
+}
+
+/** The node types of n8n-nodes-base that stand in as messaging nodes here. */
+const MESSAGING = ['n8n-nodes-base.emailSend', 'n8n-nodes-base.slack'];
+
 const PACKAGE = 'n8n-nodes-surepass-interswitch';
 
 class NodeTypes {
@@ -399,7 +414,7 @@ function additionalDataFor(
  *
  * @typedef {{ name?: string, nodes: import('n8n-workflow').INode[], connections: import('n8n-workflow').IConnections, pinData?: Record<string, INodeExecutionData[]>, settings?: import('n8n-workflow').IWorkflowSettings }} WorkflowJson
  * @typedef {{ credentials?: Record<string, CredentialData>, abortSignal?: AbortSignal, workflowId?: string | null }} RunOptions
- * @typedef {{ run: IRun, credentialsHelper: CredentialsHelper, outputs: (nodeName: string) => INodeExecutionData[][], error: unknown }} RunResult
+ * @typedef {{ run: IRun, credentialsHelper: CredentialsHelper, outputs: (nodeName: string) => INodeExecutionData[][], outputNames: (nodeName: string) => string[], error: unknown }} RunResult
  */
 
 /**
@@ -412,6 +427,7 @@ function createHarness(packageTypes) {
 	const types = {
 		'n8n-nodes-base.manualTrigger': manualTrigger,
 		'n8n-nodes-base.noOp': noOp,
+		...Object.fromEntries(MESSAGING.map((type) => [type, messagingStandIn(type.split('.')[1])])),
 	};
 	for (const [name, type] of Object.entries(packageTypes.nodeTypes)) {
 		types[`${PACKAGE}.${name}`] = type;
@@ -490,6 +506,18 @@ function createHarness(packageTypes) {
 				outputs(nodeName) {
 					const task = run.data.resultData.runData[nodeName]?.[0];
 					return /** @type {INodeExecutionData[][]} */ (task?.data?.main ?? []);
+				},
+				outputNames(nodeName) {
+					// As n8n computes them: a node's outputs may be an expression of its parameters.
+					const node = workflow.getNode(nodeName);
+					const type = node && nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+					if (!node || !type) return [];
+					return NodeHelpers.getNodeOutputs(workflow, node, type.description).map(
+						(output, index) =>
+							typeof output === 'string'
+								? `Output ${index + 1}`
+								: (output.displayName ?? `Output ${index + 1}`),
+					);
 				},
 			};
 		},
@@ -602,4 +630,10 @@ function createHarness(packageTypes) {
 	};
 }
 
-module.exports = { createHarness, PACKAGE, CredentialsHelper, NodeTypes };
+module.exports = {
+	MESSAGING,
+	createHarness,
+	PACKAGE,
+	CredentialsHelper,
+	NodeTypes,
+};

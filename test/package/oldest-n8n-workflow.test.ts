@@ -41,6 +41,10 @@ for (const file of files) {
 }
 const missing = [...used].filter((name) => workflow[name] === undefined).sort();
 const pkg = require(path.join(process.cwd(), 'package.json'));
+const OPERATIONS = {
+	surepassStamp: [{}, { resource: 'stamp', operation: 'get' }, { resource: 'stamp', operation: 'download' }],
+	interswitchPaycode: [{}, { resource: 'bulkTokenBatch', operation: 'cancel' }],
+};
 const nodes = pkg.n8n.nodes.map((file) => {
 	const exports = require(path.join(process.cwd(), file));
 	const type = new (Object.values(exports).find((value) => typeof value === 'function'))();
@@ -51,7 +55,15 @@ const nodes = pkg.n8n.nodes.map((file) => {
 		const parameters = workflow.NodeHelpers.getNodeParameters(description.properties, {}, true, false, node, description);
 		return { typeVersion, resource: parameters.resource, operation: parameters.operation };
 	});
-	return { name: description.name, inputs: description.inputs, outputs: description.outputs, outputNames: description.outputNames, defaults };
+	// The outputs as this n8n-workflow computes them (an expression of the parameters), per operation.
+	const nodeTypes = { getByName: () => type, getByNameAndVersion: () => type, getKnownTypes: () => ({}) };
+	const outputs = Object.fromEntries(OPERATIONS[description.name].map((parameters) => {
+		const node = { id: '1', name: 'N', type: description.name, typeVersion: versions[versions.length - 1], position: [0, 0], parameters };
+		const wf = new workflow.Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+		const names = workflow.NodeHelpers.getNodeOutputs(wf, wf.getNode('N'), description).map((output) => typeof output === 'string' ? output : output.displayName ?? output.type);
+		return [parameters.operation ?? '(default)', names];
+	}));
+	return { name: description.name, inputs: description.inputs, outputs, defaults };
 });
 const credentials = pkg.n8n.credentials.map((file) => {
 	const exports = require(path.join(process.cwd(), file));
@@ -77,8 +89,7 @@ describe('the built package on n8n-workflow 1.112.0, the oldest of the supported
 		nodes: Array<{
 			name: string;
 			inputs: unknown;
-			outputs: unknown;
-			outputNames: string[];
+			outputs: Record<string, string[]>;
 			defaults: Array<{ typeVersion: number; resource: string; operation: string }>;
 		}>;
 		credentials: string[];
@@ -101,14 +112,17 @@ describe('the built package on n8n-workflow 1.112.0, the oldest of the supported
 		expect(result.missing).toEqual([]);
 	});
 
-	test('both nodes and both credentials load; every version of each node has its defaults', () => {
+	test('both nodes and both credentials load; every version of each node has its defaults; outputs follow the operation', () => {
 		expect(result.credentials).toEqual(['surepassApi', 'interswitchPaycodeApi']);
 		expect(result.nodes).toEqual([
 			{
 				name: 'surepassStamp',
 				inputs: ['main'],
-				outputs: ['main', 'main', 'main'],
-				outputNames: ['Pending', 'Available', 'Failed'],
+				outputs: {
+					'(default)': ['Pending', 'Available', 'Failed'],
+					get: ['main'],
+					download: ['main'],
+				},
 				defaults: [1, 1.1].map((typeVersion) => ({
 					typeVersion,
 					resource: 'bulkStampOrder',
@@ -118,8 +132,7 @@ describe('the built package on n8n-workflow 1.112.0, the oldest of the supported
 			{
 				name: 'interswitchPaycode',
 				inputs: ['main'],
-				outputs: ['main', 'main', 'main'],
-				outputNames: ['Pending', 'Successful', 'Failed'],
+				outputs: { '(default)': ['Pending', 'Successful', 'Failed'], cancel: ['main'] },
 				defaults: [1, 1.1, 1.2].map((typeVersion) => ({
 					typeVersion,
 					resource: 'bulkTokenBatch',

@@ -6,7 +6,7 @@ import * as bulkTokenBatch from './bulkTokenBatch';
 
 /** Every operation of the node, by resource. */
 const operations: Operations = {
-	bulkTokenBatch: { getStatus: bulkTokenBatch.getStatus },
+	bulkTokenBatch: { getStatus: bulkTokenBatch.getStatus, cancel: bulkTokenBatch.cancel },
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -11,7 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { sleep, statusErrors, withOverrides } from '../n8n';
 
-import { formatBytes, readBounded } from '../body';
+import { formatBytes, readBoundedBytes } from '../body';
 import { cancelled, classify, responseFromError } from './classify';
 import { tokenRequest } from './token';
 import type {
@@ -63,16 +63,9 @@ export async function sendOnce(
 	};
 	try {
 		const first = await Promise.race([
-			exchange(
-				ctx,
-				scoped,
-				credentialType,
-				options,
-				policy,
-				attempt,
-				state,
-				sendOptions.credentials,
-			).then((result) => ({ result })),
+			exchange(ctx, scoped, credentialType, options, policy, attempt, state, sendOptions).then(
+				(result) => ({ result }),
+			),
 			deadline.settled.then(() => undefined),
 		]);
 		// The exchange ends first (its result, or the NodeOperationError it throws for a request
@@ -167,7 +160,7 @@ async function exchange(
 	policy: RetryPolicy,
 	attempt: number,
 	state: AttemptState,
-	credentials: ICredentialDataDecryptedObject | undefined,
+	sendOptions: SendOptions,
 ): Promise<SendResult> {
 	const failure = (reason: FailureReason, code: string, detail: string): NetworkFailure => ({
 		kind: 'network',
@@ -180,26 +173,33 @@ async function exchange(
 	});
 	let raw: RawFullResponse;
 	try {
-		raw = (await ctx.helpers.httpRequestWithAuthentication.call(
-			scoped,
-			credentialType,
-			options,
-			decrypted(ctx, credentialType, credentials),
-		)) as RawFullResponse;
+		raw = (
+			sendOptions.withoutCredential === true
+				? await ctx.helpers.httpRequest(options)
+				: await ctx.helpers.httpRequestWithAuthentication.call(
+						scoped,
+						credentialType,
+						options,
+						decrypted(ctx, credentialType, sendOptions.credentials),
+					)
+		) as RawFullResponse;
 	} catch (error) {
 		const answered = responseFromError(error);
 		if (!answered) return classify(ctx, error, failure);
 		raw = { statusCode: answered.status, headers: answered.headers ?? {}, body: answered.data };
 	}
 	try {
-		const body = await readBounded(raw.body, policy.maxResponseBytes);
+		const body = await readBoundedBytes(raw.body, policy.maxResponseBytes);
 		if (body.tooLarge)
 			return failure('too-large', 'TOO_LARGE', tooLargeDetail(policy.maxResponseBytes));
+		// A file that arrived is kept as bytes only; an error answer is read as text as well.
+		const fileOnly = sendOptions.binary === true && raw.statusCode >= 200 && raw.statusCode < 300;
 		return {
 			kind: 'response',
 			status: raw.statusCode,
 			headers: normalizeHeaders(raw.headers),
-			body: body.text,
+			body: fileOnly ? '' : body.bytes.toString('utf8'),
+			...(sendOptions.binary === true ? { bytes: body.bytes } : {}),
 			attempts: attempt,
 		};
 	} catch (error) {

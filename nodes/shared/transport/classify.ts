@@ -60,6 +60,19 @@ const PARSE_ERRORS: Readonly<Record<string, string>> = {
 	HPE_INVALID_CHUNK_SIZE: 'a chunk of its body is malformed',
 };
 
+/** Failures that happen before a request can reach the server: no connection, or no token yet. */
+const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set([
+	'ECONNREFUSED',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+]);
+
+/** Whether a request that failed this way cannot have reached the server. */
+export function cannotHaveArrived(failure: NetworkFailure): boolean {
+	return failure.stage === 'token' || NOT_CONNECTED_CODES.has(failure.code);
+}
+
 /** A network failure worth trying again. */
 export function isTransient(failure: NetworkFailure): boolean {
 	if (failure.reason === 'timeout') return true;

@@ -5,7 +5,7 @@ import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from '../n8n';
 
 import { sendOnce } from './attempt';
-import { cancelled, isTransient } from './classify';
+import { cancelled, cannotHaveArrived, isTransient } from './classify';
 import type { HttpResponse, RetryPolicy, SendOptions, SendResult } from './types';
 import { RETRYABLE_STATUSES } from './types';
 import { parseRetryAfter } from '../token-endpoint';
@@ -76,12 +76,20 @@ export async function sendWithRetry(
 		const retriesLeft = retries < policy.maxRetries;
 		let delayMs: number | undefined;
 		if (result.kind === 'network') {
-			if (retriesLeft && isTransient(result)) {
+			const repeatable = sendOptions.notRepeatable !== true || cannotHaveArrived(result);
+			if (retriesLeft && repeatable && isTransient(result)) {
 				// A token endpoint that asked to wait (429 or 503 with Retry-After) is waited for.
 				if (result.retryAfterMs === undefined) delayMs = backoff(policy, retries + 1);
 				else if (result.retryAfterMs <= policy.maxRetryAfterMs) delayMs = result.retryAfterMs;
 			}
-		} else if (retriesLeft && status !== undefined && RETRYABLE_STATUSES.has(status)) {
+		} else if (
+			retriesLeft &&
+			status !== undefined &&
+			RETRYABLE_STATUSES.has(status) &&
+			// A server error may come after the change was made: a request that changes something is
+			// not sent twice on its word.
+			(sendOptions.notRepeatable !== true || status === 429)
+		) {
 			if (retryAfter === undefined) delayMs = backoff(policy, retries + 1);
 			else if (retryAfter <= policy.maxRetryAfterMs) delayMs = retryAfter;
 		}

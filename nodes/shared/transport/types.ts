@@ -44,6 +44,8 @@ export interface HttpResponse {
 	headers: Record<string, string>;
 	body: string;
 	attempts: number;
+	/** The body as bytes, when the request asked for them (`binary`). */
+	bytes?: Buffer;
 	/** How long the request kept trying after its first 429, when it gave up on the rate limit (ms). */
 	rateLimitedMs?: number;
 }
@@ -100,6 +102,19 @@ export interface SendOptions {
 	 * using up Max Retries.
 	 */
 	rate?: RateSettings;
+	/**
+	 * Send without the credential: no Authorization, no token request (a presigned download link on
+	 * another host must never see the vendor's token).
+	 */
+	withoutCredential?: boolean;
+	/** Keep the body as bytes too (a file), not only as text. */
+	binary?: boolean;
+	/**
+	 * The request changes something at the vendor (a cancel): it is sent again only when it cannot
+	 * have reached the vendor (no connection was made, the token was refused, a 429), never after a
+	 * timeout, a reset or a server error.
+	 */
+	notRepeatable?: boolean;
 }
 
 /** Where one attempt is: sending the request, or waiting for the credential's token endpoint. */

@@ -16,7 +16,6 @@ import { markTimedOut, pollUntilDone, waitProperties } from '../../../shared/pol
 import { requestSettingsOptions } from '../../../shared/settings';
 import { isToolExecution } from '../../../shared/n8n';
 import { requestedText, toolContext, toolResult } from '../../../shared/tool';
-import { sendWithRetry } from '../../../shared/transport';
 import {
 	contextUrl,
 	interpretStatus,
@@ -26,6 +25,7 @@ import {
 } from '../../api';
 import type { OutputMode, PinMode, RouteOptions } from '../../batch';
 import { checkBatchQuery } from '../../inputs';
+import { sendRenewingOnce } from './send';
 import {
 	batchChangeKeys,
 	FAILED_OUTPUT,
@@ -198,7 +198,13 @@ function readRunOptions(ctx: IExecuteFunctions): RunOptions {
 	const batchSummary =
 		mode === 'perBatch' ||
 		(ctx.getNodeParameter('batchSummary', 0, ctx.getNode().typeVersion < 1.2) as boolean);
-	return { mode, pins, batchSummary, noRecordAsPending: options.noRecordAsPending === true, tool };
+	return {
+		mode,
+		pins,
+		batchSummary,
+		noRecordAsPending: options.noRecordAsPending === true,
+		tool,
+	};
 }
 
 /** One input item: its batch checked (and waited for, with Wait for Completion), then routed. */
@@ -263,36 +269,18 @@ async function checkBatch(scope: ItemScope, run: RunOptions): Promise<Routed | D
 }
 
 /**
- * One status request; when Interswitch refused the token though it had not expired (revoked, or
- * issued for another environment), the run renews it once and the request is sent again
- * (nodes/shared/runner/token-rejections.ts).
+ * One status request; a token Interswitch refused though it had not expired (revoked, or issued
+ * for another environment) is renewed once per run (./send.ts).
  */
 async function queryStatus(
 	scope: ItemScope,
 	baseUrl: string,
 	query: { referenceId: string; frontEndPartnerId: string },
 ) {
-	const { ctx, settings, secrets, credentials, rejections, rate } = scope;
 	const request = statusRequest(baseUrl, query.referenceId, query.frontEndPartnerId);
-	const send = async (renewCredentialOn401: boolean) =>
-		interpretStatus(
-			await sendWithRetry(ctx, PAYCODE_CREDENTIAL, request, settings.policy, {
-				secrets,
-				credentials,
-				renewCredentialOn401,
-				rate,
-			}),
-			query,
-			baseUrl,
-		);
-	const sentWith = credentials.accessToken;
-	const outcome = await send(false);
-	if (outcome.ok || !outcome.tokenRejected) return outcome;
-	return await rejections.retry(credentials, sentWith, outcome, {
-		renewAndSend: async () => await send(true),
-		resend: async () => await send(false),
-		refused: (result) => !result.ok && result.tokenRejected === true,
-	});
+	return await sendRenewingOnce(scope, request, (result) =>
+		interpretStatus(result, query, baseUrl),
+	);
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as cancel from './cancel.operation';
 import * as getStatus from './getStatus.operation';
 
-export { getStatus };
+export { cancel, getStatus };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +14,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bulkTokenBatch'] } },
 		options: [
 			{
+				name: 'Cancel',
+				value: 'cancel',
+				action: 'Cancel a bulk token batch',
+				description: 'Cancel every unused token of a bulk Paycode batch',
+			},
+			{
 				name: 'Get Status',
 				value: 'getStatus',
 				action: 'Get the status of every token in a bulk token batch',
@@ -22,4 +29,5 @@ export const description: INodeProperties[] = [
 		default: 'getStatus',
 	},
 	...getStatus.description,
+	...cancel.description,
 ];
