@@ -282,17 +282,17 @@ async function main() {
 	);
 	console.log(`\n${table(report)}\n\nWritten to bench/results/latest.json`);
 	if (process.env.BENCH_UPDATE_README === '1') {
-		// The README shows the latest full run: `BENCH_UPDATE_README=1 npm run bench`.
-		const readmePath = path.join(root, 'README.md');
+		// docs/PERFORMANCE.md shows the latest full run: `BENCH_UPDATE_README=1 npm run bench`.
+		const readmePath = path.join(root, 'docs', 'PERFORMANCE.md');
 		const readme = fs.readFileSync(readmePath, 'utf8');
 		const start = '<!-- bench:start -->';
 		const end = '<!-- bench:end -->';
 		const from = readme.indexOf(start);
 		const to = readme.indexOf(end);
-		if (from < 0 || to < 0) throw new Error('README.md has no bench markers');
+		if (from < 0 || to < 0) throw new Error('docs/PERFORMANCE.md has no bench markers');
 		const block = `${start}\nMeasured ${report.date.slice(0, 10)} with \`npm run bench\`.\n\n${table(report)}\n${end}`;
 		fs.writeFileSync(readmePath, readme.slice(0, from) + block + readme.slice(to + end.length));
-		console.log('README.md updated');
+		console.log('docs/PERFORMANCE.md updated');
 	}
 }
 

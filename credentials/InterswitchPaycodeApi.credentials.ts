@@ -53,7 +53,7 @@ export class InterswitchPaycodeApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: '',
-			placeholder: 'https://sandbox.interswitchng.com/api/v1',
+			placeholder: 'e.g. https://sandbox.interswitchng.com/api/v1',
 			description:
 				'The base address Interswitch gave you for the Paycode API; /pwm/bulk/tokens/comprehensive/status is appended to it. Must start with https:// (plain http:// only for localhost).',
 		},
@@ -62,7 +62,7 @@ export class InterswitchPaycodeApi implements ICredentialType {
 			name: 'frontEndPartnerId',
 			type: 'string',
 			default: '',
-			placeholder: '455',
+			placeholder: 'e.g. 455',
 			description:
 				'Your front-end partner ID, as sent when the tokens were generated. Used by every node with this credential unless the node sets its own.',
 		},
@@ -97,7 +97,7 @@ export class InterswitchPaycodeApi implements ICredentialType {
 			name: 'scope',
 			type: 'string',
 			default: '',
-			placeholder: 'profile',
+			placeholder: 'e.g. profile',
 			description:
 				'Optional OAuth2 scope to ask Passport for. Leave empty unless Interswitch told you one.',
 		},

@@ -65,7 +65,7 @@ export class SurepassApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: '',
-			placeholder: 'https://kyc-api.surepass.io',
+			placeholder: 'e.g. https://kyc-api.surepass.io',
 			required: true,
 			displayOptions: { show: { environment: ['custom'] } },
 			description:

@@ -558,3 +558,30 @@ export function pendingItem(
 	if (warnings) item.warnings = warnings;
 	return item;
 }
+
+/** The names items had before version 1.3, and the parameters' names they have from it. */
+const PARAMETER_NAMES: Readonly<Record<string, string>> = {
+	batchReference: 'referenceId',
+	expectedCount: 'expectedTokenCount',
+};
+
+function renamed(json: Json): Json {
+	const out: Json = {};
+	for (const key of Object.keys(json)) {
+		const value = json[key];
+		out[PARAMETER_NAMES[key] ?? key] =
+			key === 'summary' && value !== null && typeof value === 'object' && !Array.isArray(value)
+				? renamed(value as Json)
+				: value;
+	}
+	return out;
+}
+
+/**
+ * Items as version 1.3 of the node gives them: the batch is `referenceId` and the count it was
+ * checked against `expectedTokenCount`, the names of the parameters that take them, so an item can
+ * go back into the node (a Wait loop) or on to Cancel as it is. Field order is kept.
+ */
+export function withParameterNames(outputs: Json[][]): Json[][] {
+	return outputs.map((items) => items.map(renamed));
+}

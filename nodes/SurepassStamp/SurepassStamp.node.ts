@@ -19,8 +19,10 @@ export class SurepassStamp implements INodeType {
 		name: 'surepassStamp',
 		icon: { light: 'file:surepass.svg', dark: 'file:surepass.dark.svg' },
 		group: ['transform'],
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		// 1.1: order totals off by default. 1.2: with On Error "Continue (regular output)", an error
+		// item in Failed says status "error" and names the order it is about.
+		version: [1, 1.1, 1.2],
+		defaultVersion: 1.2,
 		subtitle:
 			'={{ $parameter["resource"] === "stamp" ? ($parameter["operation"] === "download" ? "Download Stamp PDF" : "Get Stamp") : "Get Summary: " + ($parameter["output"] === "perOrder" ? "one item per order" : "one item per stamp") }}',
 		description:

@@ -37,7 +37,7 @@ export const DEFAULT_HISTORY_SIZE = 100_000;
 
 export const CHANGE_RULES = {
 	changesHistorySize: {
-		label: 'Changes: Entries Remembered',
+		label: 'Remembered Entries (Only Changes)',
 		min: 100,
 		max: 10_000_000,
 		whole: true,
@@ -53,6 +53,7 @@ export function onlyChangesProperty(show: Record<string, string[]>, what: string
 		default: false,
 		displayOptions: { show, hide: { '@tool': [true] } },
 		description: `Whether to route each ${what} only the first time it is seen in a branch, for its order or batch: what stays where it was is not routed again, what moves to another branch is routed once there. n8n remembers what was routed, per node, in its database.`,
+		hint: 'Manual executions (testing in the editor) do not add to what is remembered; scheduled and triggered runs do',
 	};
 }
 
@@ -60,7 +61,7 @@ export function onlyChangesProperty(show: Record<string, string[]>, what: string
 export function changesOptions(): INodeProperties[] {
 	return [
 		{
-			displayName: 'Changes: Entries Remembered',
+			displayName: 'Remembered Entries (Only Changes)',
 			name: 'changesHistorySize',
 			type: 'number',
 			typeOptions: { minValue: 100, maxValue: 10_000_000, numberPrecision: 0 },
@@ -69,12 +70,12 @@ export function changesOptions(): INodeProperties[] {
 				'With Only Changes Since Last Run: how many routed entries (stamp or token in a branch) n8n remembers for this node; past that, the oldest are forgotten and would be routed again',
 		},
 		{
-			displayName: 'Changes: Start Over',
+			displayName: 'Start Over (Only Changes)',
 			name: 'changesStartOver',
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to forget everything this node routed before, then route and remember as on a first run. Turn it on for one run, then off again.',
+				'Whether to forget everything this node routed before, then route and remember as on a first run. Turn it on for one run, then off again. A manual execution forgets nothing.',
 		},
 	];
 }
@@ -103,6 +104,11 @@ export function readChangeSettings(
 /**
  * Asks n8n's store which of `keys` are new, recording them, and returns the filter to route with.
  * `keys` are every entry of every item that was checked successfully in this run.
+ *
+ * A manual execution (a test run in the editor) reads the record but leaves it as it was, as n8n's
+ * own polling triggers do: testing a workflow twice must not leave the next scheduled run with
+ * nothing to send. n8n's helpers have no read-only check, so the entries a manual run finds new
+ * are recorded and taken out again at once.
  */
 export async function filterChanges(
 	ctx: IExecuteFunctions,
@@ -112,17 +118,22 @@ export async function filterChanges(
 	const helpers = ctx.helpers as Partial<IExecuteFunctions['helpers']>;
 	if (
 		typeof helpers.checkProcessedAndRecord !== 'function' ||
-		typeof helpers.clearAllProcessedItems !== 'function'
+		typeof helpers.clearAllProcessedItems !== 'function' ||
+		typeof helpers.removeProcessed !== 'function'
 	) {
 		return unavailable('this n8n has no deduplication store');
 	}
 	const options = { mode: 'entries' as const, maxEntries: settings.historySize };
+	const manual = ctx.getMode() === 'manual';
 	try {
-		if (settings.startOver) await helpers.clearAllProcessedItems('node', options);
+		if (settings.startOver && !manual) await helpers.clearAllProcessedItems('node', options);
 		if (keys.length === 0) return ROUTE_EVERYTHING;
 		const { new: fresh } = await helpers.checkProcessedAndRecord(keys, 'node', options);
+		if (manual && fresh.length > 0) await helpers.removeProcessed(fresh, 'node', options);
 		const isNew = new Set(fresh.map(String));
-		return { keep: (key) => isNew.has(key) };
+		return manual
+			? { keep: (key) => isNew.has(key), notice: MANUAL_NOTICE }
+			: { keep: (key) => isNew.has(key) };
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
 		return unavailable(
@@ -132,6 +143,10 @@ export async function filterChanges(
 		);
 	}
 }
+
+/** Said on what a manual execution routes with Only Changes Since Last Run. */
+export const MANUAL_NOTICE =
+	'A manual execution routes what is new since the last recorded run and records nothing: the next scheduled or triggered run still routes it';
 
 function unavailable(reason: string): ChangeFilter {
 	return {

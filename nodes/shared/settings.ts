@@ -26,9 +26,21 @@ export const DEFAULT_RATE_LIMIT_WAIT_SECONDS = 600;
 
 export const RULES = {
 	maxConcurrency: { label: 'Max Concurrent Requests', min: 1, max: MAX_CONCURRENCY, whole: true },
-	timeoutMs: { label: 'Timeout (Ms)', min: 1000, max: 3_600_000, whole: true, unit: 'ms' },
+	timeoutMs: {
+		label: 'Timeout (Milliseconds)',
+		min: 1000,
+		max: 3_600_000,
+		whole: true,
+		unit: 'ms',
+	},
 	maxRetries: { label: 'Max Retries', min: 0, max: 10, whole: true },
-	retryDelayMs: { label: 'Retry Delay (Ms)', min: 0, max: 600_000, whole: true, unit: 'ms' },
+	retryDelayMs: {
+		label: 'Retry Delay (Milliseconds)',
+		min: 0,
+		max: 600_000,
+		whole: true,
+		unit: 'ms',
+	},
 	maxResponseMb: { label: 'Max Response Size (MB)', min: 1, max: 1024, whole: false, unit: 'MB' },
 	rateLimitWaitSeconds: {
 		label: 'Max Wait on Rate Limit (Seconds)',
@@ -59,7 +71,7 @@ export function requestSettingsOptions(vendor: string): INodeProperties[] {
 			description: `The largest answer ${vendor} may send for one item, once decompressed (1–1024). 32 MB holds over 300,000 entries; a bigger answer is an error instead of filling n8n's memory.`,
 		},
 		{
-			displayName: 'Timeout (Ms)',
+			displayName: 'Timeout (Milliseconds)',
 			name: 'timeoutMs',
 			type: 'number',
 			typeOptions: { minValue: 1000, maxValue: 3_600_000, numberPrecision: 0 },
@@ -84,7 +96,7 @@ export function requestSettingsOptions(vendor: string): INodeProperties[] {
 			description: `How long an item keeps trying after ${vendor} first answers that its rate limit is reached (429), at the rate the credential allows, before it counts as failed (0–86,400)`,
 		},
 		{
-			displayName: 'Retry Delay (Ms)',
+			displayName: 'Retry Delay (Milliseconds)',
 			name: 'retryDelayMs',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 600_000, numberPrecision: 0 },

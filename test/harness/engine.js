@@ -413,7 +413,8 @@ function additionalDataFor(
  * @property {() => Promise<number>} cancelRunning cancels every run still going and waits for each to end; returns how many there were
  *
  * @typedef {{ name?: string, nodes: import('n8n-workflow').INode[], connections: import('n8n-workflow').IConnections, pinData?: Record<string, INodeExecutionData[]>, settings?: import('n8n-workflow').IWorkflowSettings }} WorkflowJson
- * @typedef {{ credentials?: Record<string, CredentialData>, abortSignal?: AbortSignal, workflowId?: string | null }} RunOptions
+ * @typedef {{ credentials?: Record<string, CredentialData>, abortSignal?: AbortSignal, workflowId?: string | null, mode?: import('n8n-workflow').WorkflowExecuteMode }} RunOptions
+ *   mode: 'manual' (a test run in the editor) unless said; 'trigger' runs as a schedule would
  * @typedef {{ run: IRun, credentialsHelper: CredentialsHelper, outputs: (nodeName: string) => INodeExecutionData[][], outputNames: (nodeName: string) => string[], error: unknown }} RunResult
  */
 
@@ -466,8 +467,9 @@ function createHarness(packageTypes) {
 				settings: workflowJson.settings ?? {},
 				pinData: workflowJson.pinData,
 			});
+			const mode = options.mode ?? 'manual';
 			const hooks = new ExecutionLifecycleHooks(
-				'manual',
+				mode,
 				'harness-execution',
 				/** @type {any} */ ({
 					id: 'harness',
@@ -478,7 +480,7 @@ function createHarness(packageTypes) {
 					settings: {},
 				}),
 			);
-			const execute = new WorkflowExecute(additionalDataFor(credentialsHelper, hooks), 'manual');
+			const execute = new WorkflowExecute(additionalDataFor(credentialsHelper, hooks), mode);
 			const start = workflowJson.nodes.find((node) =>
 				types[node.type]?.description.group.includes('trigger'),
 			);

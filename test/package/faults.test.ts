@@ -3,7 +3,7 @@
  * four input items hit the fault and two do not. Every input item must end as its routed items or
  * exactly one error item, with its pairedItem; the items without the fault must be routed as in a
  * run without faults; the message must say what happened; retries happen only where they should,
- * and are counted. The README's fault table is generated from this suite's results, and every run's
+ * and are counted. The fault table in docs/RELIABILITY.md is generated from this suite's results, and every run's
  * data, errors and logs are scanned for secrets.
  */
 import type { INodeExecutionData } from 'n8n-workflow';

@@ -2,7 +2,7 @@
  * Load: 10,000 input items per run against the emulator, with 2% of the items hitting a transient
  * fault (503, 429 or a connection reset) on their first request, at the default concurrency and at
  * 20. Every item must be accounted for once: zero lost, zero duplicated, and never more requests in
- * flight than the limit. The README's load table is generated from these results.
+ * flight than the limit. The load table in docs/RELIABILITY.md is generated from these results.
  *
  * Nothing here depends on how fast the machine is: each run has its own emulator, the timeout is a
  * safety net far above the normal time (about 30 s a run on a quiet 2-core machine), and that the

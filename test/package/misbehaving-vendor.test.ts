@@ -1,7 +1,7 @@
 /**
  * A misbehaving vendor cannot leak a secret, exhaust memory, stall n8n or hang a run. One test per
  * problem found by trying the package as an attacker would, grouped by the behaviour it proves;
- * each failed on the code before the fix. The README's reliability table is written from
+ * each failed on the code before the fix. The reliability table in docs/RELIABILITY.md is written from
  * these results. Servers that behave like real ones (Content-Length, gzip, keep-alive, TLS) are
  * in test/harness/servers.ts; the rest runs against the emulator.
  */
@@ -1277,8 +1277,8 @@ describe('inputs: settings given by expression are checked against their ranges'
 			options: { timeoutMs: 0 },
 		});
 		expect([0, 1].map((index) => errorOf(timeout.outputs('Node'), index).message)).toEqual([
-			'Timeout (Ms) must be in 1,000–3,600,000 ms; got 0 [item 0]',
-			'Timeout (Ms) must be in 1,000–3,600,000 ms; got 0 [item 1]',
+			'Timeout (Milliseconds) must be in 1,000–3,600,000 ms; got 0 [item 0]',
+			'Timeout (Milliseconds) must be in 1,000–3,600,000 ms; got 0 [item 1]',
 		]);
 		const poll = await stamp({
 			items: [{ id: SEED_ORDER }],

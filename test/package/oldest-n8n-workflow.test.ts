@@ -123,7 +123,7 @@ describe('the built package on n8n-workflow 1.112.0, the oldest of the supported
 					get: ['main'],
 					download: ['main'],
 				},
-				defaults: [1, 1.1].map((typeVersion) => ({
+				defaults: [1, 1.1, 1.2].map((typeVersion) => ({
 					typeVersion,
 					resource: 'bulkStampOrder',
 					operation: 'getSummary',
@@ -133,7 +133,7 @@ describe('the built package on n8n-workflow 1.112.0, the oldest of the supported
 				name: 'interswitchPaycode',
 				inputs: ['main'],
 				outputs: { '(default)': ['Pending', 'Successful', 'Failed'], cancel: ['main'] },
-				defaults: [1, 1.1, 1.2].map((typeVersion) => ({
+				defaults: [1, 1.1, 1.2, 1.3].map((typeVersion) => ({
 					typeVersion,
 					resource: 'bulkTokenBatch',
 					operation: 'getStatus',

@@ -59,6 +59,8 @@ export interface BatchSpec {
 	vendor: string;
 	/** The account's rate limiter, from the credential (nodes/shared/transport/rate.ts). */
 	rate: (credentials: ICredentialDataDecryptedObject) => RateLimiter;
+	/** What an error item names under "Continue (regular output)" (see BatchOptions.errorFields). */
+	errorFields?: (itemIndex: number) => Record<string, unknown>;
 }
 
 /** What a node's per-item code gets. */
@@ -162,6 +164,7 @@ export async function runBatch(
 						await ctx.getCredentials(spec.credentialType).catch(() => undefined),
 					),
 			},
+			errorFields: regularOutput(ctx) ? spec.errorFields : undefined,
 			changes:
 				changes.ok && changes.value.enabled
 					? async (keys) => await filterChanges(ctx, changes.value, keys)
@@ -191,6 +194,12 @@ export async function runBatch(
 			fail,
 		});
 	}
+}
+
+/** Whether the node's On Error setting is "Continue (regular output)". */
+function regularOutput(ctx: IExecuteFunctions): boolean {
+	const node = ctx.getNode();
+	return ctx.continueOnFail() && node.onError !== 'continueErrorOutput';
 }
 
 /** What the rate limiter does, for n8n's log (info). */

@@ -36,6 +36,12 @@ export interface BatchOptions {
 	secrets?: { run: RunSecrets; refresh: () => Promise<void> };
 	/** Which entries of the deferred items are routed ("Only Changes Since Last Run"). */
 	changes?: (keys: string[]) => Promise<ChangeFilter>;
+	/**
+	 * With On Error "Continue (regular output)": the fields an error item carries besides `error`
+	 * (`status: "error"` and what names the input), so that it cannot pass for a routed item.
+	 * Without it, an error item is n8n's usual `{ error }`.
+	 */
+	errorFields?: (itemIndex: number) => Record<string, unknown>;
 }
 
 /**
@@ -165,7 +171,11 @@ function merge(
 	for (let itemIndex = 0; itemIndex < results.length; itemIndex++) {
 		const error = errors[itemIndex];
 		if (error) {
-			outputs[options.failedOutput].push(errorItem(error, itemIndex));
+			outputs[options.failedOutput].push(
+				options.errorFields
+					? regularErrorItem(error, itemIndex, options.errorFields(itemIndex))
+					: errorItem(error, itemIndex),
+			);
 			continue;
 		}
 		const routed = results[itemIndex];
@@ -187,6 +197,28 @@ function merge(
  */
 export function errorItem(error: ItemError, itemIndex: number): INodeExecutionData {
 	return { json: { error: error.message }, error, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * An error item for "Continue (regular output)" that says what it is: `status: "error"`, what names
+ * the input (its order or batch), the message and what to do. It has no `error` object: n8n would
+ * replace its JSON with `{ error }` (WorkflowExecute.normalizeNodeErrors), dropping the fields.
+ */
+function regularErrorItem(
+	error: ItemError,
+	itemIndex: number,
+	fields: Record<string, unknown>,
+): INodeExecutionData {
+	const description = typeof error.description === 'string' ? error.description : undefined;
+	return {
+		json: {
+			status: 'error',
+			...fields,
+			error: error.message,
+			...(description ? { errorDescription: description } : {}),
+		},
+		pairedItem: { item: itemIndex },
+	};
 }
 
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): ItemError {

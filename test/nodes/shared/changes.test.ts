@@ -18,6 +18,7 @@ function stamps(
 	options: Record<string, unknown> = {},
 	onError: Mode = 'stopWorkflow',
 	workflowId?: string | null,
+	mode: 'trigger' | 'manual' = 'trigger',
 ) {
 	return harness.run(
 		singleNodeWorkflow({
@@ -36,7 +37,8 @@ function stamps(
 			items: ids.map((id) => ({ id })),
 			onError,
 		}),
-		{ credentials: { surepassApi: emulator.surepassCredential() as never }, workflowId },
+		// A schedule's run by default: a manual execution records nothing (see its own test).
+		{ credentials: { surepassApi: emulator.surepassCredential() as never }, workflowId, mode },
 	);
 }
 
@@ -58,7 +60,10 @@ function tokens(refs: string[], parameters: Record<string, unknown> = {}) {
 			},
 			items: refs.map((ref) => ({ ref })),
 		}),
-		{ credentials: { interswitchPaycodeApi: emulator.interswitchCredential() as never } },
+		{
+			credentials: { interswitchPaycodeApi: emulator.interswitchCredential() as never },
+			mode: 'trigger',
+		},
 	);
 }
 
@@ -101,6 +106,25 @@ describe('Surepass Stamp: Only Changes Since Last Run', () => {
 		const third = await stamps([PROGRESS, 'bulk_stamp_v2_demoAllFailed1']);
 		expect(routed(third.outputs('Node'), stampOf)).toEqual([[], [], []]);
 		expect(emulator.requestsTo('surepass')).toHaveLength(6);
+	});
+
+	test('a manual execution reads the record and leaves it as it was, and says so', async () => {
+		const ids = [PROGRESS, 'bulk_stamp_v2_demoAllFailed1'];
+		await stamps(ids);
+		// Tested twice in the editor: both see stamps 3 and 4 newly available; neither records it.
+		for (let test = 0; test < 2; test++) {
+			const manual = await stamps(ids, {}, {}, 'stopWorkflow', undefined, 'manual');
+			expect(routed(manual.outputs('Node'), stampOf)).toEqual([[], [stamp(3), stamp(4)], []]);
+			expect(manual.outputs('Node')[1][0].json.warnings).toEqual([
+				'A manual execution routes what is new since the last recorded run and records nothing: the next scheduled or triggered run still routes it',
+			]);
+		}
+		// So the next scheduled run still sends them, and records them.
+		const scheduled = await stamps(ids);
+		expect(routed(scheduled.outputs('Node'), stampOf)).toEqual([[], [stamp(3), stamp(4)], []]);
+		expect(scheduled.outputs('Node')[1][0].json.warnings).toBeUndefined();
+		const after = await stamps(ids);
+		expect(routed(after.outputs('Node'), stampOf)).toEqual([[], [], []]);
 	});
 
 	test('One Item per Order: count and stampIds are the new stamps, the *Count fields the order', async () => {

@@ -41,11 +41,11 @@ export const description: INodeProperties[] = [
 		name: 'referenceId',
 		type: 'string',
 		required: true,
-		default: '={{ $json.batchReference ?? $json.referenceId }}',
+		default: '={{ $json.referenceId ?? $json.batchReference }}',
 		placeholder: 'e.g. 123456',
 		displayOptions: { show },
 		description:
-			'The transaction reference used when the bulk tokens were generated. The default takes it from items of Get Status (batchReference) or from an item with a referenceId field.',
+			'The transaction reference used when the bulk tokens were generated. The default takes it from an item of Get Status (referenceId, or batchReference before node version 1.3).',
 	},
 	{
 		displayName: 'Front-End Partner ID',

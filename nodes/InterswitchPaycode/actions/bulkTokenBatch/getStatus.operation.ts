@@ -33,6 +33,7 @@ import {
 	pendingItem,
 	routeBatch,
 	TOKEN_BRANCHES,
+	withParameterNames,
 } from '../../batch';
 
 export const description: INodeProperties[] = [
@@ -42,7 +43,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: '123456',
+		placeholder: 'e.g. 123456',
 		displayOptions: { show: { resource: ['bulkTokenBatch'], operation: ['getStatus'] } },
 		description:
 			'The transaction reference used when the bulk tokens were generated. Map it from a previous node to check many batches at once: each input item is one batch.',
@@ -52,7 +53,7 @@ export const description: INodeProperties[] = [
 		name: 'frontEndPartnerId',
 		type: 'string',
 		default: '',
-		placeholder: '455',
+		placeholder: 'e.g. 455',
 		displayOptions: { show: { resource: ['bulkTokenBatch'], operation: ['getStatus'] } },
 		description:
 			"The front-end partner ID sent when the tokens were generated. Leave empty to use the credential's.",
@@ -137,6 +138,8 @@ interface RunOptions {
 	noRecordAsPending: boolean;
 	/** Run as an AI tool: one answer for the agent, and Only Changes does not apply. */
 	tool: boolean;
+	/** From 1.3: items say referenceId and expectedTokenCount, as the parameters do. */
+	currentNames: boolean;
 }
 
 const SPEC = {
@@ -155,21 +158,28 @@ const SPEC = {
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const run = readRunOptions(this);
+	// From 1.3, an error item in Failed (Continue, regular output) says so and names its batch.
+	const errorFields =
+		!run.tool && run.currentNames
+			? (itemIndex: number) => ({
+					referenceId: requestedText(this, 'referenceId', itemIndex) ?? null,
+				})
+			: undefined;
 	const routed = await runBatch(
 		run.tool ? toolContext(this) : this,
-		SPEC,
+		{ ...SPEC, errorFields },
 		async (scope) => await checkBatch(scope, run),
 	);
 	if (!run.tool) return routed;
 	return toolResult(routed, this.getInputData().length, {
 		subject: 'batch',
-		idField: 'batchReference',
+		idField: run.currentNames ? 'referenceId' : 'batchReference',
 		branches: TOKEN_BRANCHES.map((branch) => branch.key),
 		listField: 'tokens',
 		branchFields: ['totalAmountNaira', 'totalAmountKobo', 'currency'],
 		subjectFields: [
 			'frontEndPartnerId',
-			'expectedCount',
+			run.currentNames ? 'expectedTokenCount' : 'expectedCount',
 			'generatedCount',
 			'outstandingCount',
 			'waitTimedOut',
@@ -204,6 +214,7 @@ function readRunOptions(ctx: IExecuteFunctions): RunOptions {
 		batchSummary,
 		noRecordAsPending: options.noRecordAsPending === true,
 		tool,
+		currentNames: ctx.getNode().typeVersion >= 1.3,
 	};
 }
 
@@ -258,7 +269,7 @@ async function checkBatch(scope: ItemScope, run: RunOptions): Promise<Routed | D
 			];
 		}
 		if (poll.timedOut) markTimedOut(outputs[PENDING_OUTPUT], poll, wait);
-		return toRouted(outputs, itemIndex);
+		return toRouted(run.currentNames ? withParameterNames(outputs) : outputs, itemIndex);
 	};
 	if (!changes.enabled || run.tool) return routeAll();
 	// Only Changes Since Last Run: routed once every batch is checked (nodes/shared/changes.ts).

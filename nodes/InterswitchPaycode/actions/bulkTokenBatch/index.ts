@@ -22,7 +22,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Status',
 				value: 'getStatus',
-				action: 'Get the status of every token in a bulk token batch',
+				action: 'Get status of a bulk token batch',
 				description: 'Get every token of a bulk Paycode batch and route each by status',
 			},
 		],

@@ -42,7 +42,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'bulk_stamp_v2_vomMHvHnecrlzTPRtyL',
+		placeholder: 'e.g. bulk_stamp_v2_vomMHvHnecrlzTPRtyL',
 		displayOptions: { show: { resource: ['bulkStampOrder'], operation: ['getSummary'] } },
 		description:
 			'The ID Surepass gave the bulk stamp order when it was created (its client_ID, starting with "bulk_stamp_v2_"). Map it from a previous node to check many orders at once: each input item is one order.',
@@ -113,9 +113,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		mode === 'perStamp' &&
 		(this.getNodeParameter('orderTotals', 0, this.getNode().typeVersion < 1.1) as boolean);
 	const run: RunOptions = { route: { mode, orderTotals }, tool };
+	// From 1.2, an error item in Failed (Continue, regular output) says so and names its order.
+	const errorFields =
+		!tool && this.getNode().typeVersion >= 1.2
+			? (itemIndex: number) => ({
+					bulkOrderId: requestedText(this, 'bulkOrderId', itemIndex) ?? null,
+				})
+			: undefined;
 	const routed = await runBatch(
 		tool ? toolContext(this) : this,
-		SPEC,
+		{ ...SPEC, errorFields },
 		async (scope) => await checkOrder(scope, run),
 	);
 	if (!tool) return routed;

@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Summary',
 				value: 'getSummary',
-				action: 'Get the status of every stamp in a bulk stamp order',
+				action: 'Get summary of a bulk stamp order',
 				description: 'Get the status of every stamp in a bulk order and route each stamp by status',
 			},
 		],

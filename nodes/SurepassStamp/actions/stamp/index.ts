@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Download',
 				value: 'download',
-				action: 'Download a stamp PDF',
+				action: 'Download a stamp',
 				description: "Download an available stamp's PDF into the item's binary data",
 			},
 			{
