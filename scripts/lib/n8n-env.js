@@ -21,7 +21,7 @@ const {
 	must,
 	root,
 } = require('./install');
-const { aptInstall } = require('./processes');
+const { aptInstall, freePort } = require('./processes');
 
 /** Per-clone working files (packed tarball, the `npm run dev:n8n` user folder): git-ignored. */
 const cacheDir = path.join(root, '.cache');
@@ -212,8 +212,11 @@ async function startN8n(processes, bin, home, port, options = {}) {
 	const { command = 'start', name = 'n8n', env = {} } = options;
 	const logFile = options.logFile ?? path.join(home, `${name}.log`);
 	const url = `http://127.0.0.1:${port}`;
+	// The task runners' broker gets a port checked to be free too: on a taken one (port + 1 was
+	// once another test server's), n8n stops right after it starts.
+	const brokerPort = String(await freePort());
 	const started = processes.start(name, releaseOf(bin).runtime.node, [bin, command], {
-		env: n8nEnv(home, port, env, bin),
+		env: n8nEnv(home, port, { N8N_RUNNERS_BROKER_PORT: brokerPort, ...env }, bin),
 		logFile,
 	});
 	const readyUrl = options.readyUrl ?? `${url}/healthz/readiness`;
