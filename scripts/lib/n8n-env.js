@@ -212,8 +212,9 @@ async function startN8n(processes, bin, home, port, options = {}) {
 	const { command = 'start', name = 'n8n', env = {} } = options;
 	const logFile = options.logFile ?? path.join(home, `${name}.log`);
 	const url = `http://127.0.0.1:${port}`;
-	// The task runners' broker gets a port checked to be free too: on a taken one (port + 1 was
-	// once another test server's), n8n stops right after it starts.
+	// The task runners' broker gets a port checked to be free too, not port + 1 unchecked: n8n
+	// cannot run its runners on a taken port. (Once in CI, n8n 2.0.3 answered 404 to every REST
+	// call after starting, and passed when run again; an unchecked broker port is a likely cause.)
 	const brokerPort = String(await freePort());
 	const started = processes.start(name, releaseOf(bin).runtime.node, [bin, command], {
 		env: n8nEnv(home, port, { N8N_RUNNERS_BROKER_PORT: brokerPort, ...env }, bin),
