@@ -13,9 +13,9 @@
  * Adaptive: a 429 lowers the rate to what the vendor really accepted in the last window (requests
  * started in it, less those answered 429), however many 429s one burst brings, and honours
  * Retry-After for every request of the account; without Retry-After the lowered rate makes the next
- * requests wait for the window to roll on; a 429 with "Retry-After: 0" is retried at once and lowers
- * nothing. The rate rises by one a window, after a full window
- * without a 429, back to the configured limit.
+ * requests wait for the window to roll on. (A 429 with "Retry-After: 0" never reaches the limiter:
+ * retry.ts retries it at once.) The rate rises by one a window, after a full window without a 429,
+ * back to the configured limit.
  */
 import { createHash } from 'crypto';
 
@@ -128,9 +128,6 @@ export class RateLimiter {
 	/** What an answer said about the rate: a 429 (with the vendor's Retry-After, if any), or not. */
 	record(limited: boolean, retryAfterMs?: number): void {
 		const now = Date.now();
-		// "Retry-After: 0" is the vendor saying to try again at once: a refusal of that one request,
-		// not a rate to slow down to.
-		if (limited && retryAfterMs === 0) return;
 		if (limited) {
 			this.lastLimitedAt = now;
 			this.refusals.push(now);

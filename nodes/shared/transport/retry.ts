@@ -56,10 +56,13 @@ export async function sendWithRetry(
 			result.kind === 'response' ? (sendOptions.statusOf?.(result) ?? result.status) : undefined;
 		const retryAfter =
 			result.kind === 'response' ? parseRetryAfter(result.headers['retry-after']) : undefined;
-		if (rate) rate.limiter.record(status === 429, status === 429 ? retryAfter : undefined);
 		// "Retry-After: 0" asks for a retry at once: an ordinary retry, bounded by Max Retries, so a
 		// server that says it every time is not asked again and again for Max Wait on Rate Limit.
-		if (rate && status === 429 && retryAfter !== 0 && result.kind === 'response') {
+		// It is neither a rate to slow down to nor a success, so the limiter does not hear of it.
+		const retryAtOnce = status === 429 && retryAfter === 0;
+		if (rate && !retryAtOnce)
+			rate.limiter.record(status === 429, status === 429 ? retryAfter : undefined);
+		if (rate && status === 429 && !retryAtOnce && result.kind === 'response') {
 			// Paced by the limiter (its rate halved, Retry-After kept for the whole account) until
 			// the item has tried for the bound the user set.
 			limitedSince ??= Date.now();

@@ -66,15 +66,6 @@ describe('RateLimiter: at most `limit` starts in any window', () => {
 		expect(times.every((time) => time >= 290)).toBe(true);
 	});
 
-	test('a 429 with Retry-After: 0 is a retry at once: the rate stays', async () => {
-		const limiter = new RateLimiter(0, 1000);
-		await take(limiter, 10);
-		limiter.record(true, 0);
-		expect(limiter.rate).toBe(Number.POSITIVE_INFINITY);
-		limiter.record(true);
-		expect(limiter.rate).toBe(9);
-	});
-
 	test('a wait ends at once when its signal aborts, and gives up after maxWaitMs', async () => {
 		const limiter = new RateLimiter(1, 60_000);
 		await limiter.acquire();
