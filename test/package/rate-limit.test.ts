@@ -36,7 +36,10 @@ describe('many orders within the rate limit', () => {
 		expect(errorsOf(outputs)).toEqual([]);
 		// Every order routed: its pending, available and failed item.
 		expect(outputs.map((items) => items.length)).toEqual([25, 25, 25]);
-		expect(emulator.stats.rateLimited).toBe(0);
+		// Paced: unpaced, 5 at a time, about half the requests would be refused. Not exactly 0: on a
+		// busy machine a request can reach the server late enough to share a window with the next
+		// window's first ones (npm run bench:rate measures the rate of 429s).
+		expect(emulator.stats.rateLimited).toBeLessThanOrEqual(5);
 	});
 
 	test('a credential that allows more than the vendor: 429s lower the rate, and no order is lost', async () => {
