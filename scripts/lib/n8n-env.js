@@ -213,8 +213,7 @@ async function startN8n(processes, bin, home, port, options = {}) {
 	const logFile = options.logFile ?? path.join(home, `${name}.log`);
 	const url = `http://127.0.0.1:${port}`;
 	// The task runners' broker gets a port checked to be free too, not port + 1 unchecked: n8n
-	// cannot run its runners on a taken port. (Once in CI, n8n 2.0.3 answered 404 to every REST
-	// call after starting, and passed when run again; an unchecked broker port is a likely cause.)
+	// cannot run its runners on a taken port.
 	const brokerPort = String(await freePort());
 	const started = processes.start(name, releaseOf(bin).runtime.node, [bin, command], {
 		env: n8nEnv(home, port, { N8N_RUNNERS_BROKER_PORT: brokerPort, ...env }, bin),
@@ -223,15 +222,21 @@ async function startN8n(processes, bin, home, port, options = {}) {
 	const readyUrl = options.readyUrl ?? `${url}/healthz/readiness`;
 	await processes.waitUntil(started, async () => (await fetch(readyUrl)).ok);
 	if (command === 'start') {
-		// n8n can answer its readiness check (1.x: and /rest/settings) before every REST route is
-		// registered and the node types are written: wait until the login route exists (401
-		// without a session, never 404) and so do the node types.
-		await processes.waitUntil(
-			started,
-			async () =>
-				(await fetch(`${url}/rest/login`)).status !== 404 &&
-				(await fetch(`${url}/types/nodes.json`)).status !== 404,
-		);
+		// n8n answers before it is ready. n8n 2.41.1 starts in three phases: a "n8n is starting"
+		// page answers 200 to every address (/rest/settings included), then every route is 404
+		// while they are registered, then the app answers (measured: about 6 s, 9 s, 16 s). A
+		// check passed in the first phase once, and every request after it got 404. Ready means
+		// the app's own answers: 401 from routes that need a session, JSON for the node types.
+		await processes.waitUntil(started, async () => {
+			for (const route of ['/rest/login', '/rest/workflows']) {
+				if ((await fetch(`${url}${route}`)).status !== 401) return false;
+			}
+			const types = await fetch(`${url}/types/nodes.json`);
+			return (
+				(types.status === 200 || types.status === 401) &&
+				/json/.test(types.headers.get('content-type') ?? '')
+			);
+		});
 	}
 	return { ...started, url, logFile };
 }
