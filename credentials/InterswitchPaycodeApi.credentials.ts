@@ -17,8 +17,12 @@ import { sleep } from '../nodes/shared/n8n';
 import { quoted } from '../nodes/shared/text';
 import { parseRetryAfter, tokenEndpointFailure } from '../nodes/shared/token-endpoint';
 import { checkBaseUrl, requestTarget, unsafeRequestUrl } from '../nodes/shared/url';
-
-export const SANDBOX_PASSPORT_TOKEN_URL = 'https://sandbox.interswitchng.com/passport/oauth/token';
+import {
+	environmentMix,
+	passportTokenUrlOf,
+	PRODUCTION_PASSPORT_TOKEN_URL,
+	SANDBOX_PASSPORT_TOKEN_URL,
+} from '../nodes/shared/interswitch-environment';
 
 /** Renew the access token this long before Interswitch says it expires. */
 export const TOKEN_RENEWAL_MARGIN_MS = 30_000;
@@ -48,6 +52,34 @@ export class InterswitchPaycodeApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			options: [
+				{
+					name: 'Sandbox',
+					value: 'sandbox',
+					description: `Access tokens from ${new URL(SANDBOX_PASSPORT_TOKEN_URL).host}`,
+				},
+				{
+					name: 'Production',
+					value: 'production',
+					description: `Access tokens from ${new URL(PRODUCTION_PASSPORT_TOKEN_URL).host}`,
+				},
+				{
+					name: 'Custom',
+					value: 'custom',
+					description:
+						'Access tokens from the Passport Token URL you enter (QA, a proxy, the local API emulator)',
+				},
+			],
+			// Custom, not Sandbox: n8n gives a credential saved before this field existed the default,
+			// and any other default would move it off the Passport Token URL it was saved with.
+			default: 'custom',
+			description:
+				'The Interswitch environment your client ID belongs to: it decides where access tokens come from. The Context URL must belong to the same environment. Custom is the default so that credentials saved before this choice keep their Passport Token URL.',
+		},
+		{
 			displayName: 'Context URL',
 			name: 'contextUrl',
 			type: 'string',
@@ -55,7 +87,7 @@ export class InterswitchPaycodeApi implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. https://sandbox.interswitchng.com/api/v1',
 			description:
-				'The base address Interswitch gave you for the Paycode API; /pwm/bulk/tokens/comprehensive/status is appended to it. Must start with https:// (plain http:// only for localhost).',
+				'The base address Interswitch gave you for the Paycode API, in the environment chosen above; /pwm/bulk/tokens/comprehensive/status is appended to it. Must start with https:// (plain http:// only for localhost).',
 		},
 		{
 			displayName: 'Front-End Partner ID',
@@ -88,9 +120,12 @@ export class InterswitchPaycodeApi implements ICredentialType {
 			name: 'passportTokenUrl',
 			type: 'string',
 			required: true,
+			// The sandbox Passport, as before the Environment choice: a credential saved then without
+			// this field still gets its tokens there.
 			default: SANDBOX_PASSPORT_TOKEN_URL,
+			displayOptions: { show: { environment: ['custom'] } },
 			description:
-				'Where access tokens come from (OAuth2 client credentials). The default is the sandbox Passport; production uses a different host, which Interswitch gives you with your production client.',
+				'Where access tokens come from (OAuth2 client credentials). Must belong to the same environment as the Context URL.',
 		},
 		{
 			displayName: 'Scope',
@@ -160,7 +195,10 @@ export class InterswitchPaycodeApi implements ICredentialType {
 		this: IHttpRequestHelper,
 		credentials: ICredentialDataDecryptedObject,
 	): Promise<IDataObject> {
-		const tokenUrl = checkBaseUrl(credentials.passportTokenUrl, 'Passport Token URL');
+		// Before any secret leaves: a Context URL and a Passport of two environments never work.
+		const mix = environmentMix(credentials);
+		if (mix !== undefined) throw new Error(`${mix.problem}. ${mix.fix}`);
+		const tokenUrl = checkBaseUrl(passportTokenUrlOf(credentials), 'Passport Token URL');
 		if (!tokenUrl.ok) throw new Error(tokenUrl.problem);
 		// Trimmed: a client ID or secret pasted with a trailing newline or space is the same one.
 		const clientId = String(credentials.clientId ?? '').trim();
@@ -332,7 +370,7 @@ export class InterswitchPaycodeApi implements ICredentialType {
 					key: 'error',
 					value,
 					message:
-						'Interswitch rejected the access token from Passport. Check that the Passport Token URL and the Context URL belong to the same environment (sandbox or production).',
+						'Interswitch rejected the access token from Passport. Check that the Environment (for Custom, the Passport Token URL) and the Context URL belong to the same environment.',
 				},
 			})),
 			{

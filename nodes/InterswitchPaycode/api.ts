@@ -21,8 +21,8 @@ import type { HttpResponse, SendResult } from '../shared/transport';
 import { cannotHaveArrived as notSent } from '../shared/transport/classify';
 import type { RateLimiter } from '../shared/transport/rate';
 import { accountLimiter } from '../shared/transport/rate';
-import type { BaseUrlCheck } from '../shared/url';
 import { checkBaseUrl, hostOf } from '../shared/url';
+import { environmentMix } from '../shared/interswitch-environment';
 import type { BatchStatus } from './batch';
 import { parseBatchStatus } from './batch';
 import { describeJsonType, isObject } from '../shared/json';
@@ -56,8 +56,21 @@ export function paycodeLimiter(credentials: ICredentialDataDecryptedObject): Rat
 	);
 }
 
-export function contextUrl(credentials: ICredentialDataDecryptedObject): BaseUrlCheck {
-	return checkBaseUrl(credentials.contextUrl, 'Context URL');
+/** The credential's Context URL, or what is wrong with it and what to change. */
+export type ContextUrlCheck =
+	{ ok: true; url: string } | { ok: false; problem: string; fix: string };
+
+export function contextUrl(credentials: ICredentialDataDecryptedObject): ContextUrlCheck {
+	const base = checkBaseUrl(credentials.contextUrl, 'Context URL');
+	if (!base.ok)
+		return {
+			ok: false,
+			problem: base.problem,
+			fix: 'Fix the Context URL in the Interswitch Paycode API credential.',
+		};
+	// Known to fail on every request: said once per item before anything is sent.
+	const mix = environmentMix(credentials);
+	return mix === undefined ? base : { ok: false, ...mix };
 }
 
 /**
@@ -268,7 +281,7 @@ function httpFailure(
 				vendorCode: typeof body?.error === 'string' ? quoted(body.error, MAX_CODE) : vendorCode,
 				message: `Interswitch rejected the access token (HTTP 401${reason})`,
 				description:
-					'A fresh token from Passport was rejected too. Check that the Passport Token URL and the Context URL belong to the same environment (sandbox or production), and the client ID and secret.',
+					"A fresh token from Passport was rejected too. Check that the credential's Environment (for Custom, its Passport Token URL) and Context URL belong to the same environment, and the client ID and secret.",
 			},
 		};
 	}

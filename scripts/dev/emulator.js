@@ -30,6 +30,7 @@ Bulk order IDs to try in the Surepass Stamp node
   bulk_stamp_v2_unknown               not found (HTTP 404)
 
 Interswitch Paycode API credential (in n8n: Credentials > New > Interswitch Paycode API)
+  Environment:          Custom
   Context URL:          ${paycode.contextUrl}
   Front-End Partner ID: ${paycode.frontEndPartnerId}
   Client ID:            ${paycode.clientId}

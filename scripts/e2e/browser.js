@@ -197,6 +197,7 @@ async function browse(url, owner, DOCS) {
 			[
 				'interswitch-emulator',
 				[
+					'Environment',
 					'Context URL',
 					'Front-End Partner ID',
 					'Client ID',
@@ -217,6 +218,7 @@ async function browse(url, owner, DOCS) {
 				`credential form ${id}: ${/** @type {string[]} */ (fields).join(', ')}`,
 			);
 			await page.screenshot({ path: path.join(DOCS, `${shot}.png`) });
+			if (id === 'interswitch-emulator') await checkEnvironmentChoice(page, modal, check);
 		}
 		check(
 			brokenIcons.length === 0,
@@ -313,5 +315,41 @@ async function checkOutputsFollowOperation(page, workflows, check) {
 
 /** Where this run's screenshots go (set by browse). */
 const DOCS_FOR_RUN = { value: '' };
+
+/**
+ * The Interswitch credential form, saved with Environment: Custom: choosing Sandbox hides the
+ * Passport Token URL (the Environment decides it), and the form is left without saving.
+ * @param {any} page @param {any} modal @param {(ok: boolean, what: string) => void} check
+ */
+async function checkEnvironmentChoice(page, modal, check) {
+	const what =
+		'credential form interswitch-emulator: choosing Environment: Sandbox hides the Passport Token URL';
+	try {
+		await modal.getByTestId('parameter-input-environment').first().click();
+		await page.getByRole('option', { name: 'Sandbox', exact: true }).first().click();
+		await page.waitForTimeout(800);
+		const text = await modal.innerText();
+		check(
+			text.includes('Context URL') && !text.includes('Passport Token URL'),
+			`${what}${text.includes('Passport Token URL') ? ' (still shown)' : ''}`,
+		);
+		await page.screenshot({
+			path: path.join(DOCS_FOR_RUN.value, 'credential-interswitch-sandbox.png'),
+		});
+		await page.keyboard.press('Escape');
+		await page.waitForTimeout(800);
+		const saved = await page.request.get('/rest/credentials/interswitch-emulator?includeData=true');
+		const environment = (await saved.json()).data?.data?.environment;
+		check(
+			environment === 'custom',
+			`credential form interswitch-emulator: left without saving, the credential still says Environment: ${environment} (expected custom)`,
+		);
+	} catch (error) {
+		check(
+			false,
+			`${what}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+		);
+	}
+}
 
 module.exports = { browse };

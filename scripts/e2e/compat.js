@@ -113,6 +113,20 @@ async function startRun(n8n, workflow) {
 	return { workflowId: created.id, executionId: String(started.data.executionId), created };
 }
 
+/**
+ * Saves a credential of its own (n8n saves what a test's preAuthentication returns), then runs
+ * n8n's credential test on it; returns n8n's answer ({ status, message }).
+ * @param {N8n} n8n @param {string} name @param {string} type @param {object} data
+ */
+async function testSavedCredential(n8n, name, type, data) {
+	const { id } = (await api(n8n.url, n8n.cookie, 'POST', '/rest/credentials', { name, type, data }))
+		.data;
+	const answer = await api(n8n.url, n8n.cookie, 'POST', '/rest/credentials/test', {
+		credentials: { id, name, type, data },
+	});
+	return answer.data;
+}
+
 /** Runs a saved workflow once more. @param {N8n} n8n @param {any} created */
 async function runAgain(n8n, created) {
 	const started = await api(n8n.url, n8n.cookie, 'POST', `/rest/workflows/${created.id}/run`, {
@@ -148,7 +162,16 @@ async function checkRelease(
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-compat-${release.version}-`));
 	installTarball(home, tarball);
 	const port = await freePort();
-	importEmulatorCredentials(bin, home, port, emulator);
+	// As an earlier version of this package saved it: no Environment field.
+	const { environment: _none, ...savedBeforeEnvironment } = emulator.interswitchCredential();
+	importEmulatorCredentials(bin, home, port, emulator, [
+		{
+			id: 'interswitch-before-environment',
+			name: 'Interswitch Paycode (saved before Environment)',
+			type: 'interswitchPaycodeApi',
+			data: savedBeforeEnvironment,
+		},
+	]);
 	const processes = new Processes();
 	let failures = 0;
 	const check = (/** @type {boolean} */ ok, /** @type {string} */ what) => {
@@ -245,23 +268,70 @@ async function checkRelease(
 							{ ...emulator.interswitchCredential(), contextUrl: `${otherUrl}${path}/api/v1` },
 						],
 					])) {
-						// A credential of its own: n8n saves what a test's preAuthentication returns.
-						const name = `compat ${type} ${path}`;
-						const { id } = (
-							await api(n8n.url, n8n.cookie, 'POST', '/rest/credentials', { name, type, data })
-						).data;
-						const answer = await api(n8n.url, n8n.cookie, 'POST', '/rest/credentials/test', {
-							credentials: { id, name, type, data },
-						});
+						const answer = await testSavedCredential(n8n, `compat ${type} ${path}`, type, data);
 						check(
-							answer.data?.status === 'Error' &&
-								/no JSON came back/.test(answer.data?.message ?? ''),
-							`credential test ${type} against ${what}: ${answer.data?.status} ${answer.data?.message ?? ''}`.trim(),
+							answer?.status === 'Error' && /no JSON came back/.test(answer?.message ?? ''),
+							`credential test ${type} against ${what}: ${answer?.status} ${answer?.message ?? ''}`.trim(),
 						);
 					}
 				}
 			} finally {
 				await new Promise((resolve) => other.close(() => resolve(undefined)));
+			}
+		});
+
+		await attempt('the Interswitch Environment', async () => {
+			// Saved before the choice existed: n8n fills in the default, Custom, and the credential
+			// keeps getting its tokens from the Passport Token URL it was saved with.
+			const passportBefore = emulator.requestsTo('passport').length;
+			const workflow = workflowOf(
+				`compat saved before Environment ${release.version}`,
+				[{ ref: '123456' }],
+				[
+					paycodeNode(
+						{ output: 'perBatch' },
+						{
+							credentials: {
+								interswitchPaycodeApi: {
+									id: 'interswitch-before-environment',
+									name: 'Interswitch Paycode (saved before Environment)',
+								},
+							},
+						},
+					),
+				],
+			);
+			const run = await startRun(n8n, workflow);
+			const execution = await waitForExecution(n8n.url, n8n.cookie, run.executionId);
+			const counts = countsOf(n8n, execution, 'Interswitch Paycode');
+			const passport = emulator.requestsTo('passport').length - passportBefore;
+			check(
+				execution.status === 'success' && JSON.stringify(counts) === '[[0,1,0]]' && passport === 1,
+				`a credential saved before the Environment choice keeps its Passport: ${JSON.stringify(counts)} (expected [[0,1,0]]), ${passport} Passport request (expected 1)`,
+			);
+
+			// A Context URL and a Passport of two environments: the credential test says which, and
+			// nothing is sent (the hosts are Interswitch's real ones; no request may reach them).
+			for (const [what, fields, expected] of /** @type {Array<[string, object, RegExp]>} */ ([
+				[
+					'Sandbox with a production Context URL',
+					{ environment: 'sandbox', contextUrl: 'https://saturn.interswitchng.com/api/v1' },
+					/Context URL is Interswitch production .* sandbox Passport .*choose Environment: Production/,
+				],
+				[
+					'Production with the sandbox Context URL',
+					{ environment: 'production', contextUrl: 'https://sandbox.interswitchng.com/api/v1' },
+					/Context URL is Interswitch sandbox .* production Passport .*choose Environment: Sandbox/,
+				],
+			])) {
+				const answer = await testSavedCredential(n8n, `compat ${what}`, 'interswitchPaycodeApi', {
+					...emulator.interswitchCredential(),
+					...fields,
+				});
+				check(
+					answer?.status === 'Error' && expected.test(answer?.message ?? ''),
+					`credential test, ${what}: ${answer?.status} ${answer?.message ?? ''}`.trim(),
+				);
 			}
 		});
 

@@ -49,9 +49,10 @@ function createEmulator(options = {}) {
 				requestsPerMinute: 0,
 			};
 		},
-		/** The Interswitch Paycode API credential for this emulator. */
+		/** The Interswitch Paycode API credential for this emulator (Environment: Custom). */
 		interswitchCredential() {
 			return {
+				environment: 'custom',
 				contextUrl: `${emulator.url}${CONTEXT_PATH}`,
 				frontEndPartnerId: '455',
 				clientId,

@@ -124,6 +124,25 @@ class NodeTypes {
 }
 
 /**
+ * A stored credential as n8n hands it to a node: every field of the type, missing ones at their
+ * default, those hidden by displayOptions left out (NodeHelpers.getNodeParameters, as n8n's
+ * CredentialsHelper.applyDefaultsAndOverwrites calls it in every release from 1.115 to 2.41).
+ * @param {ICredentialType} type @param {CredentialData} data @returns {CredentialData}
+ */
+function withDefaults(type, data) {
+	return /** @type {CredentialData} */ (
+		NodeHelpers.getNodeParameters(
+			type.properties,
+			/** @type {any} */ ({ ...data }),
+			true,
+			false,
+			null,
+			null,
+		)
+	);
+}
+
+/**
  * Holds credentials like n8n's database does and applies credential types like n8n's server.
  */
 class CredentialsHelper extends ICredentialsHelper {
@@ -241,8 +260,10 @@ class CredentialsHelper extends ICredentialsHelper {
 	async getDecrypted(_additionalData, _nodeCredentials, type) {
 		const data = this.store[type];
 		if (!data) throw new Error(`No credential of type "${type}" was given to the test harness`);
-		// A fresh copy each time, as n8n decrypts a fresh copy from its database.
-		return { ...data };
+		// A fresh copy each time, as n8n decrypts a fresh copy from its database, then fills each
+		// missing field with its default and drops the fields its displayOptions hide, as n8n's
+		// CredentialsHelper.applyDefaultsAndOverwrites does.
+		return withDefaults(this.type(type), data);
 	}
 
 	/** @returns {Promise<any>} */
@@ -592,7 +613,7 @@ function createHarness(packageTypes) {
 				id: 'temp',
 				name: 'temp',
 				type: typeName,
-				data: { ...data },
+				data: withDefaults(type, data),
 			});
 			/** @type {any} */
 			let response;

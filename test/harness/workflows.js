@@ -75,4 +75,28 @@ function orderSummaryWorkflow(items, parameters = {}) {
 	});
 }
 
-module.exports = { singleNodeWorkflow, orderSummaryWorkflow };
+/**
+ * Interswitch Paycode → Get Status, the Reference ID from each item's `referenceId`, retries
+ * without delay.
+ * @param {Array<Record<string, unknown>>} items
+ * @param {Record<string, unknown>} [parameters] more node parameters (output, options)
+ * @param {'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput'} [onError]
+ */
+function batchStatusWorkflow(items, parameters = {}, onError) {
+	return singleNodeWorkflow({
+		type: 'interswitchPaycode',
+		credentialType: 'interswitchPaycodeApi',
+		name: 'Interswitch Paycode',
+		parameters: {
+			resource: 'bulkTokenBatch',
+			operation: 'getStatus',
+			referenceId: '={{ $json.referenceId }}',
+			...parameters,
+			options: { retryDelayMs: 1, .../** @type {object} */ (parameters.options) },
+		},
+		items,
+		onError,
+	});
+}
+
+module.exports = { singleNodeWorkflow, orderSummaryWorkflow, batchStatusWorkflow };

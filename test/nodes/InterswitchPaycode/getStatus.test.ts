@@ -1,7 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { harness, itemsOf, runNodeOnce, useEmulator } from '../../harness/helpers';
-import { singleNodeWorkflow } from '../../harness/workflows';
+import { batchStatusWorkflow } from '../../harness/workflows';
 
 const emulator = useEmulator();
 
@@ -13,20 +13,7 @@ async function run(
 	onError?: OnError,
 	credential: Record<string, unknown> = emulator.interswitchCredential(),
 ) {
-	const workflow = singleNodeWorkflow({
-		type: 'interswitchPaycode',
-		credentialType: 'interswitchPaycodeApi',
-		name: 'Interswitch Paycode',
-		parameters: {
-			resource: 'bulkTokenBatch',
-			operation: 'getStatus',
-			referenceId: '={{ $json.referenceId }}',
-			...parameters,
-			options: { retryDelayMs: 1, ...(parameters.options as object) },
-		},
-		items,
-		onError,
-	});
+	const workflow = batchStatusWorkflow(items, parameters, onError);
 	const result = await harness.run(workflow, {
 		credentials: { interswitchPaycodeApi: credential as never },
 	});

@@ -3,7 +3,7 @@
  * and access tokens, and one-time PINs when they are masked or omitted.
  */
 import { harness, useEmulator } from '../../harness/helpers';
-import { singleNodeWorkflow } from '../../harness/workflows';
+import { batchStatusWorkflow, singleNodeWorkflow } from '../../harness/workflows';
 
 const emulator = useEmulator();
 
@@ -40,20 +40,7 @@ function paycode(
 	credential: Record<string, unknown>,
 ) {
 	return harness.run(
-		singleNodeWorkflow({
-			type: 'interswitchPaycode',
-			credentialType: 'interswitchPaycodeApi',
-			name: 'Interswitch Paycode',
-			parameters: {
-				resource: 'bulkTokenBatch',
-				operation: 'getStatus',
-				referenceId: '={{ $json.referenceId }}',
-				options: { retryDelayMs: 1, maxRetries: 1 },
-				...parameters,
-			},
-			items,
-			onError,
-		}),
+		batchStatusWorkflow(items, { options: { maxRetries: 1 }, ...parameters }, onError),
 		{ credentials: { interswitchPaycodeApi: credential as never } },
 	);
 }

@@ -88,8 +88,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runBatch(ctx, SPEC, async (scope) => {
 		const { itemIndex, credentials, fail } = scope;
 		const base = contextUrl(credentials);
-		if (!base.ok)
-			throw fail(base.problem, 'Fix the Context URL in the Interswitch Paycode API credential.');
+		if (!base.ok) throw fail(base.problem, base.fix);
 		const checked = checkBatchQuery({
 			referenceId: scope.ctx.getNodeParameter('referenceId', itemIndex, ''),
 			frontEndPartnerId: scope.ctx.getNodeParameter('frontEndPartnerId', itemIndex, ''),

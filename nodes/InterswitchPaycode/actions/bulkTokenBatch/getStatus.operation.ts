@@ -222,8 +222,7 @@ function readRunOptions(ctx: IExecuteFunctions): RunOptions {
 async function checkBatch(scope: ItemScope, run: RunOptions): Promise<Routed | Deferred> {
 	const { itemIndex, ctx, credentials, wait, changes, fail } = scope;
 	const base = contextUrl(credentials);
-	if (!base.ok)
-		throw fail(base.problem, 'Fix the Context URL in the Interswitch Paycode API credential.');
+	if (!base.ok) throw fail(base.problem, base.fix);
 	const checked = checkBatchQuery({
 		referenceId: ctx.getNodeParameter('referenceId', itemIndex, ''),
 		frontEndPartnerId: ctx.getNodeParameter('frontEndPartnerId', itemIndex, ''),
