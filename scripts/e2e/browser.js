@@ -325,8 +325,12 @@ async function checkEnvironmentChoice(page, modal, check) {
 	const what =
 		'credential form interswitch-emulator: choosing Environment: Sandbox hides the Passport Token URL';
 	try {
-		await modal.getByTestId('parameter-input-environment').first().click();
-		await page.getByRole('option', { name: 'Sandbox', exact: true }).first().click();
+		await modal.getByTestId('parameter-input-environment').locator('input').first().click();
+		// An option's accessible name carries its description too ("Sandbox Access tokens from …").
+		await page
+			.getByRole('option', { name: /^Sandbox/ })
+			.first()
+			.click();
 		await page.waitForTimeout(800);
 		const text = await modal.innerText();
 		check(
