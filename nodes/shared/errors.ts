@@ -191,10 +191,16 @@ export function rateLimitFailure(
 	documented: string,
 ): Pick<ApiFailure, 'message' | 'description'> {
 	const retryAfter = response.headers['retry-after'];
-	const tried =
+	const seconds =
 		response.rateLimitedMs === undefined
+			? undefined
+			: `${Math.round(response.rateLimitedMs / 1000).toLocaleString('en-US')} s`;
+	const tried =
+		seconds === undefined
 			? `HTTP 429, ${attemptsText(response.attempts)}`
-			: `the ${what} kept trying for ${Math.round(response.rateLimitedMs / 1000).toLocaleString('en-US')} s, ${attemptsText(response.attempts)}`;
+			: response.attempts === 0
+				? `the account was refused for ${seconds}; the ${what} was not sent`
+				: `the ${what} kept trying for ${seconds}, ${attemptsText(response.attempts)}`;
 	return {
 		message: `${vendor}'s rate limit was reached (${tried})`,
 		description: `${documented}${retryAfter ? ` ${vendor} asked to wait ${quoted(retryAfter, 40)} s.` : ''} The account's rate is set in the credential (Requests per Minute): lower it when other workflows or n8n workers use the same account. Or raise Max Wait on Rate Limit in the node's options, or check fewer at a time.`,

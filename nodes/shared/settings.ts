@@ -18,7 +18,7 @@ export const MAX_CONCURRENCY = 50;
 export interface RequestSettings {
 	concurrency: number;
 	policy: RetryPolicy;
-	/** The longest an item keeps trying after the vendor's first 429. */
+	/** The longest items keep trying while the vendor refuses the account (from its first 429 to an accepted answer). */
 	rateLimitWaitMs: number;
 }
 
@@ -93,7 +93,7 @@ export function requestSettingsOptions(vendor: string): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 86_400, numberPrecision: 0 },
 			default: 600,
-			description: `How long an item keeps trying after ${vendor} first answers that its rate limit is reached (429), at the rate the credential allows, before it counts as failed (0–86,400)`,
+			description: `How long items keep trying once ${vendor} refuses the account's requests (429), counted from its first 429 until it accepts one again, before the items still waiting count as failed (0–86,400)`,
 		},
 		{
 			displayName: 'Retry Delay (Milliseconds)',

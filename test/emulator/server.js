@@ -6,6 +6,8 @@
  */
 const http = require('node:http');
 
+const { slidingWindow } = require('./rate-limits');
+
 /**
  * @typedef {object} EmulatorRequest
  * @property {string} route            which vendor route answered ("surepass", …)
@@ -81,33 +83,37 @@ class Emulator {
 		 */
 		this.epoch = 0;
 		/**
-		 * A vendor's rate limit: at most `limit` API requests (not token requests) accepted in any
-		 * `windowMs`; beyond, HTTP 429 (with Retry-After when `retryAfterSeconds` is set), before any
-		 * route sees the request. Set it with `limitRate`.
-		 * @type {{ limit: number, windowMs: number, retryAfterSeconds?: number, accepted: number[] } | undefined}
+		 * A vendor's rate limit on API requests (not token requests): a refused request gets HTTP 429
+		 * (with Retry-After when the limit says so) before any route sees it. Set it with `limitRate`.
+		 * @type {((at: number) => import('./rate-limits').VendorAnswer) | undefined}
 		 */
 		this.rateLimit = undefined;
 	}
 
 	/**
-	 * Limits API requests to `limit` in any `windowMs` (a sliding window, as Surepass documents 100 a
-	 * minute); `undefined` lifts the limit.
-	 * @param {{ limit: number, windowMs: number, retryAfterSeconds?: number } | undefined} limit
+	 * Limits API requests: `{ limit, windowMs }` accepts at most `limit` in any `windowMs` (a
+	 * sliding window, as Surepass documents 100 a minute), with a fixed Retry-After if
+	 * `retryAfterSeconds` is set; `{ vendor }` answers as a vendor shape of ./rate-limits.js does (a
+	 * calendar second, a token bucket, even spacing, …). `undefined` lifts the limit.
+	 * @param {{ limit: number, windowMs: number, retryAfterSeconds?: number } | { vendor: (at: number) => import('./rate-limits').VendorAnswer } | undefined} limit
 	 */
 	limitRate(limit) {
-		this.rateLimit = limit === undefined ? undefined : { ...limit, accepted: [] };
+		if (limit === undefined || 'vendor' in limit) {
+			this.rateLimit = limit?.vendor;
+			return;
+		}
+		const { retryAfterSeconds } = limit;
+		const window = slidingWindow(limit.limit, limit.windowMs, () =>
+			retryAfterSeconds === undefined ? {} : { retryAfterS: retryAfterSeconds },
+		);
+		this.rateLimit = window;
 	}
 
-	/** Whether the rate limit turns this request away (and counts it when it does not). */
+	/** The rate limit's answer to this request: undefined when it goes through (and is counted). */
 	rateLimited(/** @type {EmulatorRequest} */ request) {
-		const rate = this.rateLimit;
-		if (!rate || !/\/api\/v1\/(stamper-v2|pwm)\//.test(request.path)) return false;
-		const now = Date.now();
-		while (rate.accepted.length > 0 && rate.accepted[0] <= now - rate.windowMs)
-			rate.accepted.shift();
-		if (rate.accepted.length >= rate.limit) return true;
-		rate.accepted.push(now);
-		return false;
+		if (!this.rateLimit || !/\/api\/v1\/(stamper-v2|pwm)\//.test(request.path)) return undefined;
+		const answer = this.rateLimit(Date.now());
+		return answer.accepted ? undefined : answer;
 	}
 
 	/**
@@ -260,12 +266,13 @@ class Emulator {
 		};
 
 		this.beforeRoute?.(request);
-		if (this.rateLimited(request)) {
+		const refused = this.rateLimited(request);
+		if (refused) {
 			request.route = request.path.includes('/pwm/') ? 'interswitch' : 'surepass';
 			request.status = 429;
 			stats.rateLimited++;
 			if (epoch === this.epoch && this.log.length < this.logLimit) this.log.push(request);
-			const retryAfter = this.rateLimit?.retryAfterSeconds;
+			const retryAfter = 'retryAfterS' in refused ? refused.retryAfterS : undefined;
 			res.writeHead(429, {
 				'content-type': 'application/json',
 				...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),

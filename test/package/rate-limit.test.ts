@@ -1,13 +1,30 @@
 /**
  * Many orders within the vendor's rate limit, through n8n's engine against the emulator limiting
- * API requests with a sliding window (Surepass documents 100 a minute; scaled down here to a few
- * requests per second, with the credential's hidden window set to match, so the tests run fast).
- * The figures (429s, wall time against the floor) are printed by `npm run bench:rate`.
+ * API requests. Most tests scale the limit down (a few requests per second, the credential's
+ * hidden window set to match) so they run fast; the vendors that count 100 a minute their own way
+ * run at the real rate, with the credential at its default. The targets (wall time against the
+ * earliest possible, 429s) are asserted exactly on a virtual clock in
+ * test/nodes/shared/transport/rate.test.ts and printed for every shape by `npm run bench:rate`;
+ * here, on the real clock, the bounds leave room for a busy machine and still fail on a limiter
+ * that collapses.
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { harness, useEmulator } from '../harness/helpers';
+import { createEmulator } from '../emulator';
+import { harness, useEmulator, withOwnEmulator } from '../harness/helpers';
 import { orderSummaryWorkflow } from '../harness/workflows';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const limits = require('../emulator/rate-limits') as {
+	slidingWindow(limit: number, windowMs: number, ra: (ms: number) => object): unknown;
+	calendarSeconds(perSecond: number, ra: (ms: number) => object): unknown;
+	alwaysRefuses(retryAfterS?: number): unknown;
+	earliestFinish(
+		vendor: unknown,
+		requests: number,
+		budget?: { limit?: number; windowMs?: number },
+	): number;
+};
 
 const emulator = useEmulator();
 
@@ -16,9 +33,10 @@ function stamp(
 	credential: Record<string, unknown>,
 	options: Record<string, unknown> = {},
 	abortSignal?: AbortSignal,
+	vendor: ReturnType<typeof createEmulator> = emulator,
 ) {
 	return harness.run(orderSummaryWorkflow(items, { options }), {
-		credentials: { surepassApi: { ...emulator.surepassCredential(), ...credential } as never },
+		credentials: { surepassApi: { ...vendor.surepassCredential(), ...credential } as never },
 		abortSignal,
 	});
 }
@@ -84,5 +102,99 @@ describe('many orders within the rate limit', () => {
 			"The account's rate is set in the credential (Requests per Minute)",
 		);
 		expect(error.description).toContain("raise Max Wait on Rate Limit in the node's options");
+	});
+});
+
+describe('vendors that count their limit their own way', () => {
+	/**
+	 * 240 orders against a vendor shape on an emulator of its own, the credential at 100 requests
+	 * in any 20 s: the default's 100 a minute, three times as fast, so that the test takes a minute.
+	 * (Not withOwnEmulator: two of these run at once, and it cancels every run when it ends.)
+	 */
+	async function against(vendor: () => unknown) {
+		const own = createEmulator();
+		await own.start();
+		try {
+			own.limitRate({ vendor: vendor() as never });
+			const started = Date.now();
+			const result = await stamp(
+				orders(240),
+				{ requestsPerMinute: 100, rateLimitWindowSeconds: 20 },
+				{},
+				undefined,
+				own,
+			);
+			const wallMs = Date.now() - started;
+			const outputs = result.outputs('Node');
+			return {
+				errors: errorsOf(outputs).length,
+				routed: outputs.map((items) => items.length),
+				requests: own.requestsTo('surepass').length,
+				refused: own.stats.rateLimited,
+				wallMs,
+				earliestMs: limits.earliestFinish(vendor(), 240, { limit: 100, windowMs: 20_000 }),
+			};
+		} finally {
+			await own.stop();
+		}
+	}
+
+	test('10 in any 2 s and 6 per calendar second (as 10 in any 6 s and 2 per second are to 100 a minute): none lost, few 429s, no collapse', async () => {
+		const none = () => ({});
+		// Both at once, each on its own account: the test takes as long as the longer one.
+		const [window, perSecond] = await Promise.all([
+			against(() => limits.slidingWindow(10, 2000, none)),
+			against(() => limits.calendarSeconds(6, none)),
+		]);
+		// n8n's log says, at info level, how each run's rate was set and where it settled.
+		const settled = harness.logger.lines.filter((line) =>
+			line.startsWith("info: Node: the Surepass account's rate settled at"),
+		);
+		expect(settled.slice(-2)).toEqual([
+			expect.stringMatching(/settled at 28\d requests a minute, spaced evenly: the vendor /),
+			expect.stringMatching(/settled at 28\d requests a minute, spaced evenly: the vendor /),
+		]);
+		for (const run of [window, perSecond]) {
+			expect(run.errors).toBe(0);
+			expect(run.routed).toEqual([240, 240, 240]);
+			// A burst's worth (the concurrency) and one probe; the target is at most 5%.
+			expect(run.refused / run.requests).toBeLessThanOrEqual(0.05);
+			// Collapsed to "what the vendor took in the last window" it took 5x the earliest and
+			// more; the 1.15x target is checked on a virtual clock (rate.test.ts).
+			expect(run.wallMs / run.earliestMs).toBeLessThan(1.5);
+		}
+	});
+
+	test('a vendor that refuses everything: 500 orders end at Max Wait on Rate Limit, each one error, requests bounded', async () => {
+		await withOwnEmulator(async (own) => {
+			own.limitRate({ vendor: limits.alwaysRefuses(1) as never });
+			const started = Date.now();
+			const result = await stamp(
+				orders(500),
+				{ requestsPerMinute: 100 },
+				{ rateLimitWaitSeconds: 10, maxRetries: 1, maxConcurrency: 50 },
+				undefined,
+				own,
+			);
+			const wallMs = Date.now() - started;
+			const errors = errorsOf(result.outputs('Node'));
+			expect(errors).toHaveLength(500);
+			expect(new Set(errors.map((item) => (item.pairedItem as { item: number }).item)).size).toBe(
+				500,
+			);
+			const messages = new Set(errors.map((item) => (item.error as { message: string }).message));
+			for (const message of messages)
+				expect(message).toMatch(
+					/^Surepass's rate limit was reached \((the order kept trying for 10 s, \d+ attempts?|the account was refused for 10 s; the order was not sent)\)$/,
+				);
+			// Max Wait and one request's time; before, this run went on for over 15 minutes.
+			expect(wallMs).toBeLessThan(15_000);
+			// The first 50 at once (the concurrency), then the limiter's pace: no herd.
+			const requests = own.requestsTo('surepass').length;
+			expect(requests).toBeLessThan(100);
+			// Nothing is sent once the run has ended.
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			expect(own.requestsTo('surepass')).toHaveLength(requests);
+		});
 	});
 });

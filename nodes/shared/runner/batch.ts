@@ -131,9 +131,16 @@ export async function runBatch(
 	const limiter = loaded.ok ? spec.rate(loaded.credentials) : undefined;
 	const rate: RateSettings | undefined =
 		limiter && settings.ok ? { limiter, maxWaitMs: settings.value.rateLimitWaitMs } : undefined;
-	const unsubscribe = limiter?.subscribe((event) =>
-		ctx.logger.info(rateMessage(node.name, spec.vendor, event)),
-	);
+	// What the rate limiter does, in n8n's log: each change once, and where the rate settled.
+	let rateChanged = false;
+	let waitingSaid = false;
+	const unsubscribe = limiter?.subscribe((event) => {
+		if (event.kind === 'waiting') {
+			if (waitingSaid) return;
+			waitingSaid = true;
+		} else rateChanged = true;
+		ctx.logger.info(rateMessage(node.name, spec.vendor, event));
+	});
 	const warmer = new ParameterWarmer(
 		ctx,
 		itemCount,
@@ -149,6 +156,10 @@ export async function runBatch(
 	} finally {
 		warmer.stop();
 		unsubscribe?.();
+		if (limiter && rateChanged)
+			ctx.logger.info(
+				`${node.name}: the ${spec.vendor} account's rate settled at ${perMinuteText(limiter.perMinute)}${limiter.spaced ? ', spaced evenly' : ''}: ${limiter.why}`,
+			);
 	}
 
 	function batchOptions(): BatchOptions {
@@ -204,17 +215,19 @@ function regularOutput(ctx: IExecuteFunctions): boolean {
 
 /** What the rate limiter does, for n8n's log (info). */
 function rateMessage(node: string, vendor: string, event: RateEvent): string {
-	const rate = Number.isFinite(event.limit)
-		? `${event.limit} requests per ${event.windowMs / 1000} s`
-		: 'no limit';
+	const rate = perMinuteText(event.perMinute);
 	switch (event.kind) {
 		case 'waiting':
 			return `${node}: requests wait for the ${vendor} account's rate limit (${rate})`;
-		case 'lowered':
-			return `${node}: ${vendor} answered 429 (rate limit): the rate is lowered to ${rate}; ${event.queued} request(s) waiting`;
 		case 'blocked':
-			return `${node}: ${vendor} answered 429 and asked to wait ${Math.round((event.waitMs ?? 0) / 1000)} s: every request of the account waits; the rate is lowered to ${rate}`;
+			return `${node}: ${vendor} answered 429 (rate limit): ${event.reason}; every request of the account waits; ${event.queued} request(s) waiting`;
 		default:
-			return `${node}: the rate is back to ${rate}`;
+			return `${node}: ${vendor} account at ${rate}: ${event.reason}; ${event.queued} request(s) waiting`;
 	}
+}
+
+function perMinuteText(perMinute: number): string {
+	if (!Number.isFinite(perMinute)) return 'no limit';
+	const rounded = perMinute >= 10 ? Math.round(perMinute) : Math.round(perMinute * 10) / 10;
+	return `${rounded.toLocaleString('en-US')} requests a minute`;
 }

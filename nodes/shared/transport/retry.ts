@@ -6,7 +6,8 @@ import { sleep } from '../n8n';
 
 import { sendOnce } from './attempt';
 import { cancelled, cannotHaveArrived, isTransient } from './classify';
-import type { HttpResponse, RetryPolicy, SendOptions, SendResult } from './types';
+import type { Slot } from './rate';
+import type { HttpResponse, RateSettings, RetryPolicy, SendOptions, SendResult } from './types';
 import { RETRYABLE_STATUSES } from './types';
 import { parseRetryAfter } from '../token-endpoint';
 
@@ -24,23 +25,22 @@ export async function sendWithRetry(
 	let attempt = 0;
 	/** Retries used on what is not the rate limit (Max Retries bounds them). */
 	let retries = 0;
-	let limitedSince: number | undefined;
-	/** The last 429 answer, reported if the item gives up while waiting for a slot. */
+	/** The last 429 answer, reported if the item gives up on the rate limit. */
 	let lastLimited: HttpResponse | undefined;
 	for (;;) {
 		if (cancelSignal?.aborted) throw cancelled(ctx);
-		// A slot of the account's rate first: waiting for it is not an attempt. After a 429, no
-		// longer than what is left of the time the item may keep trying.
+		// A slot of the account's rate first: waiting for it is not an attempt. It ends with no slot
+		// once the account has been refused for Max Wait on Rate Limit, queued or not.
+		let slot: Slot | undefined;
 		if (rate) {
-			const left =
-				limitedSince === undefined
-					? Number.POSITIVE_INFINITY
-					: limitedSince + rate.maxWaitMs - Date.now();
-			const slot = await rate.limiter
-				.acquire(cancelSignal, left)
+			slot = await rate.limiter
+				.acquire({
+					signal: cancelSignal,
+					maxWaitMs: rate.maxWaitMs,
+					retry: lastLimited !== undefined,
+				})
 				.catch(() => Promise.reject(cancelled(ctx)));
-			if (!slot && lastLimited !== undefined)
-				return { ...lastLimited, rateLimitedMs: Date.now() - (limitedSince ?? Date.now()) };
+			if (slot === undefined) return gaveUp(rate, lastLimited, attempt);
 		}
 		attempt++;
 		const result = await sendOnce(
@@ -60,20 +60,17 @@ export async function sendWithRetry(
 		// server that says it every time is not asked again and again for Max Wait on Rate Limit.
 		// It is neither a rate to slow down to nor a success, so the limiter does not hear of it.
 		const retryAtOnce = status === 429 && retryAfter === 0;
-		if (rate && !retryAtOnce)
-			rate.limiter.record(status === 429, status === 429 ? retryAfter : undefined);
+		if (rate && slot && !retryAtOnce)
+			rate.limiter.record(
+				slot,
+				status === 429 ? 'refused' : status === undefined ? 'unknown' : 'accepted',
+				status === 429 ? retryAfter : undefined,
+			);
 		if (rate && status === 429 && !retryAtOnce && result.kind === 'response') {
-			// Paced by the limiter (its rate halved, Retry-After kept for the whole account) until
-			// the item has tried for the bound the user set.
-			limitedSince ??= Date.now();
+			// Paced by the limiter, Retry-After kept for the whole account, until the account has
+			// been refused for the bound the user set (or the vendor asks to wait past it).
 			lastLimited = result;
-			const spent = Date.now() - limitedSince;
-			if (
-				spent >= rate.maxWaitMs ||
-				(retryAfter !== undefined && spent + retryAfter > rate.maxWaitMs)
-			) {
-				return { ...result, rateLimitedMs: spent };
-			}
+			if (rate.limiter.exhausted(rate.maxWaitMs)) return gaveUp(rate, result, attempt);
 			continue;
 		}
 		const retriesLeft = retries < policy.maxRetries;
@@ -104,6 +101,22 @@ export async function sendWithRetry(
 			throw cancelled(ctx);
 		}
 	}
+}
+
+/**
+ * What an item that gave up on the rate limit returns: the vendor's last 429 to it, or, when it
+ * was never sent (it waited for a slot all along), a 429 of its own with no attempt, and how long
+ * the account had been refused.
+ */
+function gaveUp(
+	rate: RateSettings,
+	last: HttpResponse | undefined,
+	attempts: number,
+): HttpResponse {
+	const rateLimitedMs = rate.limiter.refusedForMs() ?? 0;
+	return last === undefined
+		? { kind: 'response', status: 429, headers: {}, body: '', attempts, rateLimitedMs }
+		: { ...last, attempts, rateLimitedMs };
 }
 
 function backoff(policy: RetryPolicy, attempt: number): number {

@@ -46,7 +46,10 @@ export interface HttpResponse {
 	attempts: number;
 	/** The body as bytes, when the request asked for them (`binary`). */
 	bytes?: Buffer;
-	/** How long the request kept trying after its first 429, when it gave up on the rate limit (ms). */
+	/**
+	 * When the request gave up on the rate limit: how long its account had been refused (ms). With
+	 * `attempts` 0 it was never sent (it waited for a slot all along).
+	 */
 	rateLimitedMs?: number;
 }
 
@@ -98,8 +101,8 @@ export interface SendOptions {
 	credentials?: ICredentialDataDecryptedObject;
 	/**
 	 * The account's rate limit (rate.ts): every attempt waits for a slot first, and a 429 is
-	 * retried, paced by the limiter, until `maxWaitMs` has passed since the first one, without
-	 * using up Max Retries.
+	 * retried, paced by the limiter, without using up Max Retries, until the account has been
+	 * refused for `maxWaitMs`.
 	 */
 	rate?: RateSettings;
 	/**
@@ -126,6 +129,6 @@ export interface AttemptState {
 /** The account's rate limit, for the requests of one run. */
 export interface RateSettings {
 	limiter: RateLimiter;
-	/** The longest an item keeps trying after its first 429 before it gives up. */
+	/** How long the account may be refused (from a 429 to an accepted answer) before a request gives up. */
 	maxWaitMs: number;
 }
