@@ -15,8 +15,11 @@
  * killed (TERM, then KILL) in the middle. Every execution must end in a known state; every finished
  * one must have routed exactly what the emulator holds; both workers must have worked. Then three
  * executions with Only Changes Since Last Run, the first on one worker and the next two on the
- * other: the record one writes in PostgreSQL must be what the other reads. Prints a table; exits
- * non-zero when a check fails. Stops everything it started.
+ * other: the record one writes in PostgreSQL must be what the other reads. Then two workers, and
+ * four (two more started), each run 300 orders on one account that the vendor limits per calendar
+ * second, each worker's credential at the account's whole rate: no order may be lost; the figures
+ * (429s, wall time against the earliest, where each worker's rate settled) are printed. Prints a
+ * table; exits non-zero when a check fails. Stops everything it started.
  */
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -38,6 +41,7 @@ const {
 const { Processes, ensureDebianPackages, freePort, sleep, onPath } = require('../lib/processes');
 const { ownerSession, api, webhookAnswering, activateWebhookWorkflow } = require('../lib/n8n-rest');
 const { createEmulator } = require('../../test/emulator');
+const { calendarSeconds, earliestFinish } = require('../../test/emulator/rate-limits');
 
 const EXECUTIONS = 200;
 /** Executions waiting for an order that never completes, cancelled during the run. */
@@ -110,6 +114,12 @@ async function main() {
 	fs.chmodSync(work, 0o755);
 	const processes = new Processes();
 	const emulator = createEmulator({ tokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS });
+	/** The rate-limited account of each rate phase: its own vendor stand-in, so its own account. */
+	/** @type {Record<number, ReturnType<typeof createEmulator>>} */
+	const rateEmulators = Object.fromEntries(
+		RATE_PHASES.map((phase) => [phase.workers, createEmulator()]),
+	);
+	for (const own of Object.values(rateEmulators)) await own.start();
 	let failures = 0;
 	let completed = false;
 	try {
@@ -235,7 +245,7 @@ async function main() {
 		};
 		/** @type {Record<string, string>} */
 		const homes = {};
-		for (const name of ['main', 'worker-1', 'worker-2']) {
+		for (const name of ['main', 'worker-1', 'worker-2', 'worker-3', 'worker-4']) {
 			homes[name] = path.join(work, name);
 			installTarball(homes[name], tarball);
 		}
@@ -245,25 +255,28 @@ async function main() {
 			homes.main,
 			mainPort,
 			emulator,
-			[
-				{
-					id: 'surepass-limited',
-					name: 'Surepass (rate-limited account)',
-					type: 'surepassApi',
-					// The account's limit, scaled down as the emulator's is (RATE_LIMIT per RATE_WINDOW_S).
-					data: {
-						...emulator.surepassCredential(),
-						requestsPerMinute: RATE_LIMIT,
-						rateLimitWindowSeconds: RATE_WINDOW_S,
-					},
+			RATE_PHASES.map((phase) => ({
+				id: `surepass-limited-${phase.workers}`,
+				name: `Surepass (rate-limited account, ${phase.workers} workers)`,
+				type: 'surepassApi',
+				// The account's whole rate for each worker (RATE_PER_SECOND, in a window scaled down
+				// from a minute to RATE_WINDOW_S): no worker knows how many others share it.
+				data: {
+					...rateEmulators[phase.workers].surepassCredential(),
+					requestsPerMinute: RATE_PER_SECOND * RATE_WINDOW_S,
+					rateLimitWindowSeconds: RATE_WINDOW_S,
 				},
-			],
+			})),
 			shared,
 		);
 		const workflowFile = path.join(work, 'workflow.json');
 		fs.writeFileSync(
 			workflowFile,
-			JSON.stringify([loadWorkflow(), changesWorkflow(), rateWorkflow()]),
+			JSON.stringify([
+				loadWorkflow(),
+				changesWorkflow(),
+				...RATE_PHASES.map((phase) => rateWorkflow(phase.workers)),
+			]),
 		);
 		n8nCli(bin, homes.main, ['import:workflow', `--input=${workflowFile}`], mainPort, shared);
 		const main = await startN8n(processes, bin, homes.main, mainPort, {
@@ -271,12 +284,14 @@ async function main() {
 			env: shared,
 			logFile: path.join(work, 'main.log'),
 		});
-		/** @type {Record<string, Awaited<ReturnType<typeof startN8n>>>} */
-		const workers = {};
-		for (const name of ['worker-1', 'worker-2']) {
+		/**
+		 * Starts `n8n worker` in the home of `home` as `name`, ready once its health check answers.
+		 * @param {string} home @param {string} name @param {string} logFile
+		 */
+		const startWorker = async (home, name, logFile) => {
 			const healthPort = await freePort();
-			workers[name] = await startN8n(processes, bin, homes[name], await freePort(), {
-				command: `worker`,
+			return await startN8n(processes, bin, homes[home], await freePort(), {
+				command: 'worker',
 				name,
 				env: {
 					...shared,
@@ -285,9 +300,13 @@ async function main() {
 					N8N_CONCURRENCY_PRODUCTION_LIMIT: String(WORKER_CONCURRENCY),
 				},
 				readyUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
-				logFile: path.join(work, `${name}.log`),
+				logFile,
 			});
-		}
+		};
+		/** @type {Record<string, Awaited<ReturnType<typeof startN8n>>>} */
+		const workers = {};
+		for (const name of ['worker-1', 'worker-2'])
+			workers[name] = await startWorker(name, name, path.join(work, `${name}.log`));
 		const cookie = await ownerSession(main.url);
 		const workflows = (await api(main.url, cookie, 'GET', '/rest/workflows')).data;
 		/** @type {Record<string, string>} workflow name -> ID */
@@ -295,7 +314,7 @@ async function main() {
 		for (const [name, webhookPath] of [
 			[QUEUE_WORKFLOW_NAME, QUEUE_PATH],
 			[CHANGES_WORKFLOW_NAME, CHANGES_PATH],
-			[RATE_WORKFLOW_NAME, RATE_PATH],
+			...RATE_PHASES.map((phase) => [rateWorkflowName(phase.workers), ratePath(phase.workers)]),
 		]) {
 			const stored = workflows.find((/** @type {any} */ workflow) => workflow.name === name);
 			workflowIds[name] = stored.id;
@@ -607,19 +626,11 @@ async function main() {
 			});
 		};
 		await runChanges();
-		const healthPort = await freePort();
-		await startN8n(processes, bin, homes['worker-2'], await freePort(), {
-			command: 'worker',
-			name: 'worker-2 (started again)',
-			env: {
-				...shared,
-				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-				N8N_CONCURRENCY_PRODUCTION_LIMIT: String(WORKER_CONCURRENCY),
-			},
-			readyUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
-			logFile: workerLogs['worker-2 (started again)'],
-		});
+		await startWorker(
+			'worker-2',
+			'worker-2 (started again)',
+			workerLogs['worker-2 (started again)'],
+		);
 		await processes.stop(workers['worker-1'], { signal: 'SIGTERM', graceMs: 15_000 });
 		await runChanges();
 		await runChanges();
@@ -652,74 +663,105 @@ async function main() {
 		const vendorRequests =
 			(emulator.stats.byRoute.surepass ?? 0) + (emulator.stats.byRoute.interswitch ?? 0);
 
-		// Two workers on one rate-limited account: the vendor accepts RATE_LIMIT requests in any
-		// RATE_WINDOW_S seconds; each worker keeps its own budget of as many (no state is shared
-		// between processes), so together they ask for twice the limit until 429s lower their rates.
-		const workerOneAgain = await freePort();
-		await startN8n(processes, bin, homes['worker-1'], await freePort(), {
-			command: 'worker',
-			name: 'worker-1 (started again)',
-			env: {
-				...shared,
-				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-				QUEUE_HEALTH_CHECK_PORT: String(workerOneAgain),
-				N8N_CONCURRENCY_PRODUCTION_LIMIT: String(WORKER_CONCURRENCY),
-			},
-			readyUrl: `http://127.0.0.1:${workerOneAgain}/healthz/readiness`,
-			logFile: path.join(work, 'worker-1-again.log'),
-		});
+		// Two, then four workers on one account the vendor limits per second (RATE_PER_SECOND in each
+		// calendar second, 429 without Retry-After beyond). Each worker keeps its own budget of the
+		// account's whole rate (no state is shared between processes), so together they ask for two
+		// and four times the limit until 429s lower their rates.
+		await startWorker(
+			'worker-1',
+			'worker-1 (started again)',
+			path.join(work, 'worker-1-again.log'),
+		);
 		emulator.clearFaults();
-		emulator.resetStats();
-		emulator.limitRate({ limit: RATE_LIMIT, windowMs: RATE_WINDOW_S * 1000 });
-		const rateStarted = Date.now();
-		const rateIds = await Promise.all(
-			Array.from({ length: RATE_EXECUTIONS }, async () => {
-				const response = await fetch(`${main.url}/webhook/${RATE_PATH}`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify({
-						orders: Array.from({ length: RATE_ORDERS }, () => 'bulk_stamp_v2_demoMixed00001'),
-					}),
-				});
-				return String(/** @type {any} */ (await response.json()).executionId);
-			}),
-		);
-		const rateFinals = await Promise.all(
-			rateIds.map((id) =>
-				waitForStatus(main.url, cookie, id, ['success', 'error', 'canceled', 'crashed'], 600_000),
-			),
-		);
-		const rateWallMs = Date.now() - rateStarted;
-		emulator.limitRate(undefined);
-		let rateLost = 0;
-		for (const execution of rateFinals) {
-			if (execution?.status !== 'success' || !execution.data) {
-				rateLost += RATE_ORDERS;
-				continue;
-			}
-			const outputs =
-				parse(execution.data).resultData.runData['Surepass Stamp']?.[0]?.data?.main ?? [];
-			// Each order of demoMixed00001 gives one Pending, one Available and one Failed item; an
-			// order the rate limit defeated gives an error item instead.
-			const routed = (outputs[1] ?? []).length;
-			rateLost += RATE_ORDERS - routed;
-		}
-		const rateRequests = emulator.requestsTo('surepass').length;
-		const rateRefused = emulator.stats.rateLimited;
-		const rateFloorMs = ((RATE_EXECUTIONS * RATE_ORDERS) / RATE_LIMIT) * RATE_WINDOW_S * 1000;
+		/** @type {Record<string, string>} the workers of the rate phases, and their logs */
 		const rateLogs = {
 			'worker-1 (started again)': path.join(work, 'worker-1-again.log'),
 			'worker-2 (started again)': workerLogs['worker-2 (started again)'],
 		};
-		const rateWorkers = rateIds.map(
-			(id) =>
-				Object.entries(rateLogs).find(
-					([, file]) =>
-						fs.existsSync(file) &&
-						new RegExp(`Worker started execution ${id}\\b`).test(fs.readFileSync(file, 'utf8')),
-				)?.[0] ?? 'no worker',
-		);
-		step('two workers on one rate-limited account');
+		/** @type {Array<{ workers: number, lost: number, failedExecutions: number, refused: number, requests: number, wallMs: number, earliestMs: number, byWorker: string, settled: string[] }>} */
+		const rateResults = [];
+		for (const phase of RATE_PHASES) {
+			for (let n = Object.keys(rateLogs).length + 1; n <= phase.workers; n++) {
+				const name = `worker-${n}`;
+				rateLogs[name] = path.join(work, `${name}.log`);
+				await startWorker(name, name, rateLogs[name]);
+			}
+			const logStart = Object.fromEntries(
+				Object.entries(rateLogs).map(([name, file]) => [
+					name,
+					fs.existsSync(file) ? fs.statSync(file).size : 0,
+				]),
+			);
+			const own = rateEmulators[phase.workers];
+			own.resetStats();
+			own.limitRate({ vendor: calendarSeconds(RATE_PER_SECOND, () => ({})) });
+			const rateStarted = Date.now();
+			const rateIds = await Promise.all(
+				Array.from({ length: RATE_EXECUTIONS }, async () => {
+					const response = await fetch(`${main.url}/webhook/${ratePath(phase.workers)}`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({
+							orders: Array.from({ length: RATE_ORDERS }, () => 'bulk_stamp_v2_demoMixed00001'),
+						}),
+					});
+					return String(/** @type {any} */ (await response.json()).executionId);
+				}),
+			);
+			const rateFinals = await Promise.all(
+				rateIds.map((id) =>
+					waitForStatus(main.url, cookie, id, ['success', 'error', 'canceled', 'crashed'], 600_000),
+				),
+			);
+			const wallMs = Date.now() - rateStarted;
+			own.limitRate(undefined);
+			let lost = 0;
+			for (const execution of rateFinals) {
+				if (execution?.status !== 'success' || !execution.data) {
+					lost += RATE_ORDERS;
+					continue;
+				}
+				const outputs =
+					parse(execution.data).resultData.runData['Surepass Stamp']?.[0]?.data?.main ?? [];
+				// Each order of demoMixed00001 gives one Pending, one Available and one Failed item; an
+				// order the rate limit defeated gives an error item instead.
+				lost += RATE_ORDERS - (outputs[1] ?? []).length;
+			}
+			const logsNow = Object.fromEntries(
+				Object.entries(rateLogs).map(([name, file]) => [
+					name,
+					fs.existsSync(file) ? fs.readFileSync(file, 'utf8').slice(logStart[name]) : '',
+				]),
+			);
+			const ranOn = rateIds.map(
+				(id) =>
+					Object.entries(logsNow).find(([, text]) =>
+						new RegExp(`Worker started execution ${id}\\b`).test(text),
+					)?.[0] ?? 'no worker',
+			);
+			// Where each worker's rate settled, as its log says at the end of each execution.
+			const settled = Object.entries(logsNow).flatMap(([name, text]) => {
+				const lines = text.match(/rate settled at [^\n]*/g) ?? [];
+				return lines.length === 0 ? [] : [`${name}: ${lines.at(-1)}`];
+			});
+			rateResults.push({
+				workers: phase.workers,
+				lost,
+				failedExecutions: rateFinals.filter((execution) => execution?.status !== 'success').length,
+				refused: own.stats.rateLimited,
+				requests: own.requestsTo('surepass').length,
+				wallMs,
+				earliestMs: earliestFinish(
+					calendarSeconds(RATE_PER_SECOND, () => ({})),
+					RATE_EXECUTIONS * RATE_ORDERS,
+				),
+				byWorker: [...new Set(ranOn)]
+					.map((worker) => `${worker} ${ranOn.filter((w) => w === worker).length}`)
+					.join(', '),
+				settled,
+			});
+			step(`${phase.workers} workers on one account limited per second`);
+		}
 
 		const usableSeconds = Math.max(TOKEN_LIFETIME_SECONDS / 2, TOKEN_LIFETIME_SECONDS - 30);
 		const passportBound = 2 * (Math.ceil(wallMs / 1000 / usableSeconds) + 1);
@@ -760,10 +802,10 @@ async function main() {
 				'… its record in PostgreSQL (processed_data)',
 				`${changesEntries.length} entries in ${changesRows.length} row(s)`,
 			],
-			[
-				`two workers, one account limited to ${RATE_LIMIT} requests in any ${RATE_WINDOW_S} s: ${RATE_EXECUTIONS} executions × ${RATE_ORDERS} orders`,
-				`orders lost ${rateLost}; 429s ÷ requests ${rateRefused} ÷ ${rateRequests} = ${((rateRefused / Math.max(1, rateRequests)) * 100).toFixed(1)}%; wall ÷ floor ${(rateWallMs / 1000).toFixed(1)} s ÷ ${(rateFloorMs / 1000).toFixed(1)} s = ${(rateWallMs / rateFloorMs).toFixed(2)}; executions by worker: ${[...new Set(rateWorkers)].map((worker) => `${worker} ${rateWorkers.filter((w) => w === worker).length}`).join(', ')}`,
-			],
+			...rateResults.map((result) => [
+				`${result.workers} workers, one account limited to ${RATE_PER_SECOND} requests per calendar second (each worker's credential at the whole rate): ${RATE_EXECUTIONS} executions × ${RATE_ORDERS} orders`,
+				`orders lost ${result.lost}; 429s ÷ requests ${result.refused} ÷ ${result.requests} = ${((result.refused / Math.max(1, result.requests)) * 100).toFixed(1)}%; wall ÷ earliest ${(result.wallMs / 1000).toFixed(1)} s ÷ ${(result.earliestMs / 1000).toFixed(1)} s = ${(result.wallMs / result.earliestMs).toFixed(2)}; executions by worker: ${result.byWorker}; last settled rates: ${result.settled.join('; ') || 'none logged'}`,
+			]),
 		];
 		console.log('\n| Measure | Value |\n|---|---|');
 		for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
@@ -833,14 +875,16 @@ async function main() {
 			changesEntries.length === 8 && changesRows.length === 1,
 			`… n8n's processed_data table in PostgreSQL holds the record: ${changesEntries.length} entries in ${changesRows.length} row(s) (8 in 1 expected)`,
 		);
-		check(
-			rateLost === 0 && rateFinals.every((execution) => execution?.status === 'success'),
-			`two workers on one rate-limited account: ${RATE_EXECUTIONS * RATE_ORDERS} orders, ${rateLost} lost`,
-		);
+		for (const result of rateResults)
+			check(
+				result.lost === 0 && result.failedExecutions === 0,
+				`${result.workers} workers on one account limited per second: ${RATE_EXECUTIONS * RATE_ORDERS} orders, ${result.lost} lost`,
+			);
 		completed = true;
 	} finally {
 		await processes.stopAll();
 		await emulator.stop();
+		for (const own of Object.values(rateEmulators)) await own.stop();
 		if (completed && failures === 0 && process.env.KEEP_LOGS !== '1')
 			fs.rmSync(work, { recursive: true, force: true });
 		else console.log(`\nlogs kept for a look: ${work}`);
@@ -875,16 +919,26 @@ async function waitForStatus(
 	return last;
 }
 
-const RATE_PATH = 'surepass-interswitch-rate';
-const RATE_WORKFLOW_NAME = 'Queue mode: Surepass orders on a rate-limited account';
-/** The vendor's limit, scaled down from Surepass's 100 a minute so the phase runs in about 30 s. */
-const RATE_LIMIT = 20;
+/** The rate phases: two workers, then four, each on an account of its own. */
+const RATE_PHASES = [{ workers: 2 }, { workers: 4 }];
+/** The vendor's limit per calendar second, scaled up from Surepass's 100 a minute so a phase runs in about 30 s. */
+const RATE_PER_SECOND = 10;
+/** The credential's window, scaled down from a minute as the limit is. */
 const RATE_WINDOW_S = 2;
 const RATE_EXECUTIONS = 12;
 const RATE_ORDERS = 25;
 
-/** Webhook → answer with the execution ID → one item per order → Surepass Stamp, rate-limited credential. */
-function rateWorkflow() {
+/** The webhook path of a rate phase's workflow. */
+function ratePath(/** @type {number} */ workers) {
+	return `surepass-interswitch-rate-${workers}-workers`;
+}
+
+function rateWorkflowName(/** @type {number} */ workers) {
+	return `Queue mode: Surepass orders on an account limited per second, ${workers} workers`;
+}
+
+/** Webhook → answer with the execution ID → one item per order → Surepass Stamp, the phase's rate-limited credential. */
+function rateWorkflow(/** @type {number} */ workers) {
 	const workflow = changesWorkflow();
 	const orders = workflow.nodes.find((node) => node.name === 'Orders');
 	const stampNode = /** @type {any} */ (
@@ -892,16 +946,19 @@ function rateWorkflow() {
 	);
 	return {
 		...workflow,
-		id: 'QueueModeRate001',
-		name: RATE_WORKFLOW_NAME,
+		id: `QueueModeRate00${workers}`,
+		name: rateWorkflowName(workers),
 		nodes: [
-			...webhookAnswering('r', RATE_PATH, 'b7e0c1d2-queue-rate-0001'),
+			...webhookAnswering('r', ratePath(workers), `b7e0c1d2-queue-rate-000${workers}`),
 			{ ...orders, id: 'r3' },
 			{
 				...stampNode,
 				id: 'r4',
 				credentials: {
-					surepassApi: { id: 'surepass-limited', name: 'Surepass (rate-limited account)' },
+					surepassApi: {
+						id: `surepass-limited-${workers}`,
+						name: `Surepass (rate-limited account, ${workers} workers)`,
+					},
 				},
 				parameters: { ...stampNode.parameters, onlyChanges: false },
 			},
