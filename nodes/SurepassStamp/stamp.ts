@@ -5,7 +5,7 @@
  */
 import { describeJsonType, isObject } from '../shared/json';
 import { quoted } from '../shared/text';
-import { isLoopbackHost } from '../shared/url';
+import { isInternalHost, isLoopbackHost } from '../shared/url';
 
 /** The statuses Surepass documents for a stamp. */
 export const STAMP_STATUSES = ['pending', 'available', 'on_hold', 'used'] as const;
@@ -124,10 +124,14 @@ export type LinkCheck =
 
 /**
  * Whether a stamp can be downloaded, and from where: it must be `available` with a link, and the
- * link must be https (plain http only to this machine, as with the Base URL). The link is used as
- * Surepass gave it: a presigned address is signed over its exact text.
+ * link must be https to a public host. The link comes in Surepass's answer, so a tampered or buggy
+ * answer must not point n8n at itself or its private network (its REST port, its task runners'
+ * broker, a cloud metadata service): hosts on this machine or a private or link-local network
+ * (see isInternalHost), and plain http to them, are followed only when the credential's Base URL
+ * is on this machine too (the emulator, development). The link is used as Surepass gave it: a
+ * presigned address is signed over its exact text.
  */
-export function downloadLink(stamp: StampDetails): LinkCheck {
+export function downloadLink(stamp: StampDetails, baseUrl: string): LinkCheck {
 	if (stamp.status !== 'available') {
 		const hint: Record<string, string> = {
 			pending: 'It is still being made: download it once the summary routes it to Available.',
@@ -159,11 +163,21 @@ export function downloadLink(stamp: StampDetails): LinkCheck {
 			description: `The link was "${quoted(stamp.link, 120)}". Try again; if it stays so, ask Surepass.`,
 		};
 	}
-	const local = url.protocol === 'http:' && isLoopbackHost(url.hostname);
+	const development = isLoopbackHost(hostOfUrl(baseUrl));
+	const where = `${quoted(url.protocol, 20)}//${quoted(url.host, 80)}`;
+	if (isInternalHost(url.hostname) && !development) {
+		return {
+			ok: false,
+			problem: `Surepass's download link for the stamp "${stamp.stampId}" points at this machine or a private network (${where}): it is not followed`,
+			description:
+				"Stamps are downloaded only from public https addresses, so that an answer cannot make n8n call itself or another internal service. Run the node again for a fresh link; if it points there again, ask Surepass. (Such links are followed only while the credential's Base URL is on this machine, for development.)",
+		};
+	}
+	const local = url.protocol === 'http:' && development && isInternalHost(url.hostname);
 	if (url.protocol !== 'https:' && !local) {
 		return {
 			ok: false,
-			problem: `Surepass's download link for the stamp "${stamp.stampId}" is not https (${quoted(url.protocol, 20)}//${quoted(url.host, 80)}): it is not followed`,
+			problem: `Surepass's download link for the stamp "${stamp.stampId}" is not https (${where}): it is not followed`,
 			description:
 				'A stamp is only downloaded over https, so that nobody on the way can read or change it. Ask Surepass about the link.',
 		};
@@ -176,6 +190,15 @@ export function downloadLink(stamp: StampDetails): LinkCheck {
 		};
 	}
 	return { ok: true, url: stamp.link };
+}
+
+/** The host name of an address (empty when it is not one). */
+function hostOfUrl(address: string): string {
+	try {
+		return new URL(address).hostname;
+	} catch {
+		return '';
+	}
 }
 
 /** The first bytes of every PDF file. */

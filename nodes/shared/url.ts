@@ -17,6 +17,54 @@ export function isLoopbackHost(hostname: string): boolean {
 	return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+/**
+ * A host on this machine or its private networks, written as such: `localhost` and names under
+ * `.localhost`, and literal addresses that are loopback (127.0.0.0/8, ::1), private (10/8,
+ * 172.16/12, 192.168/16, 100.64/10, fc00::/7), link-local (169.254/16, fe80::/10, where cloud
+ * metadata services answer) or unspecified (0.0.0.0, ::), IPv4 inside IPv6 included. `hostname` is
+ * as the URL parser gives it, so "2130706433" or "0x7f.1" already read as 127.0.0.1. A name that
+ * a DNS server resolves to such an address is not seen here.
+ */
+export function isInternalHost(hostname: string): boolean {
+	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+	if (host === 'localhost' || host.endsWith('.localhost')) return true;
+	const v4 = ipv4(host) ?? ipv4(mappedIpv4(host));
+	if (v4 !== undefined) {
+		const [a, b] = v4;
+		return (
+			a === 0 ||
+			a === 10 ||
+			a === 127 ||
+			(a === 100 && b >= 64 && b <= 127) ||
+			(a === 169 && b === 254) ||
+			(a === 172 && b >= 16 && b <= 31) ||
+			(a === 192 && b === 168)
+		);
+	}
+	if (!host.includes(':')) return false;
+	if (host === '::' || host === '::1') return true;
+	const first = Number.parseInt(host.split(':')[0] || '0', 16);
+	// fc00::/7 (unique local), fe80::/10 (link-local).
+	return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80;
+}
+
+function ipv4(host: string | undefined): number[] | undefined {
+	if (host === undefined) return undefined;
+	const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+	return match ? match.slice(1).map(Number) : undefined;
+}
+
+/** The IPv4 address inside an IPv4-mapped IPv6 address (::ffff:7f00:1 or ::ffff:127.0.0.1). */
+function mappedIpv4(host: string): string | undefined {
+	const dotted = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(host);
+	if (dotted) return dotted[1];
+	const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+	if (!hex) return undefined;
+	const high = Number.parseInt(hex[1], 16);
+	const low = Number.parseInt(hex[2], 16);
+	return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+}
+
 export type BaseUrlCheck = { ok: true; url: string } | { ok: false; problem: string };
 
 function parseUrl(text: string): URL | undefined {

@@ -98,30 +98,78 @@ describe('parseStampDetails: the order-status answer as an item', () => {
 });
 
 describe('downloadLink: what may be downloaded, from where', () => {
+	const PRODUCTION = 'https://kyc-api.surepass.app';
+	const EMULATOR = 'http://127.0.0.1:5678';
+
 	test('an available stamp with an https link', () => {
-		expect(downloadLink(stamp())).toEqual({ ok: true, url: DOCUMENTED.link });
+		expect(downloadLink(stamp(), PRODUCTION)).toEqual({ ok: true, url: DOCUMENTED.link });
 	});
 
-	test('plain http only to this machine', () => {
-		expect(downloadLink(stamp({ link: 'http://127.0.0.1:5678/s.pdf' }))).toEqual({
+	test('https to a public host only; plain http nowhere but to this machine, during development', () => {
+		expect(downloadLink(stamp({ link: 'http://127.0.0.1:5678/s.pdf' }), EMULATOR)).toEqual({
 			ok: true,
 			url: 'http://127.0.0.1:5678/s.pdf',
 		});
-		expect(downloadLink(stamp({ link: 'http://files.example.com/s.pdf' }))).toMatchObject({
-			ok: false,
-			problem: expect.stringContaining('is not https (http://files.example.com)'),
-		});
-		expect(downloadLink(stamp({ link: 'ftp://files.example.com/s.pdf' }))).toMatchObject({
-			ok: false,
-		});
-		expect(downloadLink(stamp({ link: 'https://user:pw@files.example.com/s.pdf' }))).toMatchObject({
+		for (const base of [PRODUCTION, EMULATOR])
+			expect(downloadLink(stamp({ link: 'http://files.example.com/s.pdf' }), base)).toMatchObject({
+				ok: false,
+				problem: expect.stringContaining('is not https (http://files.example.com)'),
+			});
+		expect(
+			downloadLink(stamp({ link: 'ftp://files.example.com/s.pdf' }), PRODUCTION),
+		).toMatchObject({ ok: false });
+		expect(
+			downloadLink(stamp({ link: 'https://user:pw@files.example.com/s.pdf' }), PRODUCTION),
+		).toMatchObject({
 			ok: false,
 			problem: expect.stringContaining('user name or password'),
 		});
-		expect(downloadLink(stamp({ link: 'not a url' }))).toMatchObject({
+		expect(downloadLink(stamp({ link: 'not a url' }), PRODUCTION)).toMatchObject({
 			ok: false,
 			problem: expect.stringContaining('is not a valid address'),
 		});
+	});
+
+	test('a link to this machine or a private network is refused unless the Base URL is on this machine', () => {
+		const internal = [
+			'http://127.0.0.1:5678/rest/settings',
+			'https://127.0.0.1/s.pdf',
+			'http://localhost:5679/',
+			'https://files.localhost/s.pdf',
+			'http://[::1]/s.pdf',
+			'https://[::ffff:127.0.0.1]/s.pdf',
+			'https://[::ffff:7f00:1]/s.pdf',
+			'http://2130706433/s.pdf',
+			'https://0x7f.1/s.pdf',
+			'http://0.0.0.0:5678/',
+			'https://10.1.2.3/s.pdf',
+			'https://172.16.0.1/s.pdf',
+			'https://172.31.255.255/s.pdf',
+			'https://192.168.1.10/s.pdf',
+			'https://100.64.0.1/s.pdf',
+			'http://169.254.169.254/latest/meta-data/',
+			'https://[fd00::1]/s.pdf',
+			'https://[fe80::1]/s.pdf',
+		];
+		for (const link of internal) {
+			const check = downloadLink(stamp({ link }), PRODUCTION);
+			expect({ link, check }).toMatchObject({
+				link,
+				check: {
+					ok: false,
+					problem: expect.stringContaining('points at this machine or a private network'),
+				},
+			});
+			// With the Base URL on this machine (the emulator), such a link is development.
+			expect(downloadLink(stamp({ link }), EMULATOR)).toEqual({ ok: true, url: link });
+		}
+		for (const link of [
+			'https://172.32.0.1/s.pdf',
+			'https://11.0.0.1/s.pdf',
+			'https://[2001:db8::1]/s.pdf',
+			'https://storage.example.com/s.pdf',
+		])
+			expect(downloadLink(stamp({ link }), PRODUCTION)).toEqual({ ok: true, url: link });
 	});
 
 	test('a stamp that is not available says its status', () => {
@@ -130,11 +178,11 @@ describe('downloadLink: what may be downloaded, from where', () => {
 			['on_hold', 'on hold'],
 			['used', '"used"'],
 		]) {
-			const check = downloadLink(stamp({ status }));
+			const check = downloadLink(stamp({ status }), 'https://kyc-api.surepass.app');
 			expect(check).toMatchObject({ ok: false });
 			if (!check.ok) expect(check.problem).toContain(`is ${said}, not available`);
 		}
-		expect(downloadLink(stamp({ link: null }))).toMatchObject({
+		expect(downloadLink(stamp({ link: null }), 'https://kyc-api.surepass.app')).toMatchObject({
 			ok: false,
 			problem: expect.stringContaining('gave no download link'),
 		});

@@ -12,7 +12,7 @@ import { toNodeApiError } from '../../../shared/errors';
 import { isToolExecution } from '../../../shared/n8n';
 import { toolContext } from '../../../shared/tool';
 import { sendWithRetry } from '../../../shared/transport';
-import { interpretDownload, SUREPASS_CREDENTIAL } from '../../api';
+import { interpretDownload, SUREPASS_CREDENTIAL, surepassBaseUrl } from '../../api';
 import { downloadLink, pdfFileName } from '../../stamp';
 import { fetchStamp, STAMP_SPEC, stampIdProperty, stampOptions } from './fetch';
 
@@ -42,7 +42,8 @@ async function downloadStamp(scope: ItemScope): Promise<INodeExecutionData> {
 	if (field === '')
 		throw fail('The field to put the PDF in is empty', 'Enter a field name, e.g. data.');
 	const stamp = await fetchStamp(scope);
-	const link = downloadLink(stamp);
+	const base = surepassBaseUrl(scope.credentials);
+	const link = downloadLink(stamp, base.ok ? base.url : '');
 	if (!link.ok) throw fail(link.problem, link.description);
 	// No credential, no rate limit of the Surepass account: the link is another host's.
 	const result = await sendWithRetry(
