@@ -251,7 +251,7 @@ export class InterswitchPaycodeApi implements ICredentialType {
 					json: false,
 				})) as { statusCode: number; headers?: Record<string, unknown>; body: unknown };
 			} catch (error) {
-				throw passportFailure(error, host, deadline.signal.aborted);
+				throw passportFailure(error, host, deadline.signal.aborted, answerBegan(error));
 			}
 			statusCode = answer.statusCode;
 			headers = answer.headers ?? {};
@@ -259,7 +259,7 @@ export class InterswitchPaycodeApi implements ICredentialType {
 			try {
 				read = await readBounded(answer.body, PASSPORT_MAX_BYTES);
 			} catch (error) {
-				throw passportFailure(error, host, deadline.signal.aborted, 'ECONNRESET');
+				throw passportFailure(error, host, deadline.signal.aborted, true);
 			}
 			if (read.tooLarge) throw tooLarge(host);
 			text = read.text;
@@ -445,12 +445,22 @@ export function usableLifetimeMs(expiresIn: unknown): number {
 	return Math.max(lifetimeMs / 2, lifetimeMs - TOKEN_RENEWAL_MARGIN_MS);
 }
 
+/** Codes of a request that never left this machine: no address for the name, or no connection. */
+const NOT_REACHED = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+]);
+
 /** What a failed Passport request was, in words, with the code that tells the node whether to retry. */
 function passportFailure(
 	error: unknown,
 	host: string,
 	timedOut: boolean,
-	fallbackCode = 'EPASSPORT_UNAVAILABLE',
+	/** The answer's status had come: it was cut off while its body was read. */
+	midAnswer: boolean,
 ): Error {
 	const code = codeOf(error);
 	if (timedOut)
@@ -466,19 +476,45 @@ function passportFailure(
 			host,
 			code,
 		);
-	if (code === 'ECONNRESET' || fallbackCode === 'ECONNRESET') {
+	// Words that match what happened at the socket: cut off in the middle of the answer (the body
+	// was being read), closed before answering, or never reached.
+	if (midAnswer) {
 		return tokenEndpointFailure(
-			`Interswitch Passport at ${host} closed the connection in the middle of its answer`,
+			`Interswitch Passport's answer from ${host} was cut off before its end`,
 			host,
 			'ECONNRESET',
+		);
+	}
+	if (code !== undefined && !NOT_REACHED.has(code)) {
+		return tokenEndpointFailure(
+			`Interswitch Passport at ${host} closed the connection before answering`,
+			host,
+			code,
 		);
 	}
 	// A transport code keeps the failure retryable by the node, like any network failure.
 	return tokenEndpointFailure(
 		`Interswitch Passport could not be reached at ${host}`,
 		host,
-		code ?? fallbackCode,
+		code ?? 'EPASSPORT_UNAVAILABLE',
 	);
+}
+
+/**
+ * Whether Passport's answer had begun before the error: its status came with the error, or the
+ * node's transport, reading the body for the credential, says it was cut (`midAnswer`).
+ */
+function answerBegan(error: unknown): boolean {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const { response, midAnswer } = current as {
+			response?: { status?: unknown };
+			midAnswer?: unknown;
+		};
+		if (midAnswer === true || typeof response?.status === 'number') return true;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return false;
 }
 
 function tooLarge(host: string): Error {

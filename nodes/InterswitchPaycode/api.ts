@@ -348,6 +348,31 @@ export interface CancelResult {
 export type CancelOutcome =
 	{ ok: true; result: CancelResult } | { ok: false; failure: ApiFailure; tokenRejected?: boolean };
 
+/**
+ * What a cancel that failed did at Interswitch, said in its message (a Slack alert sees only the
+ * message): it was not sent, Interswitch answered that it did nothing, or it may have reached
+ * Interswitch and was not sent again (a cancel is never sent twice on a guess).
+ */
+export const CANCEL_EFFECT = {
+	notSent: 'the cancel was not sent',
+	refused: 'nothing was cancelled',
+	maybe:
+		'the cancel may have reached Interswitch and was not sent again: check the batch with Get Status before you cancel again',
+	unknown:
+		'it is not known whether the batch was cancelled, and the cancel was not sent again: check the batch with Get Status before you cancel again',
+} as const;
+
+/** Whether a message already says what the cancel did (one of CANCEL_EFFECT). */
+export function saysCancelEffect(message: string): boolean {
+	return Object.values(CANCEL_EFFECT).some((effect) => message.includes(effect));
+}
+
+function withEffect(outcome: CancelOutcome, effect: string): CancelOutcome {
+	if (!outcome.ok && !saysCancelEffect(outcome.failure.message))
+		outcome.failure.message = `${outcome.failure.message}; ${effect}`;
+	return outcome;
+}
+
 /** Reads what came back for one cancel. Pure: no I/O, no n8n. */
 export function interpretCancel(
 	result: SendResult,
@@ -358,24 +383,31 @@ export function interpretCancel(
 	if (result.kind === 'network') {
 		const outcome = interpretStatus(result, cancel, baseUrl);
 		if (outcome.ok) throw new Error('unreachable');
-		if (result.stage === 'request' && !notSent(result))
-			outcome.failure.description = `${outcome.failure.description} The cancel may have reached Interswitch, so it was not sent again: check the batch with Get Status before you cancel again.`;
-		return outcome;
+		const arrived = result.stage === 'request' && !notSent(result);
+		return withEffect(outcome, arrived ? CANCEL_EFFECT.maybe : CANCEL_EFFECT.notSent);
 	}
 	const { status } = result;
-	if (status >= 300 && status < 400) return { ok: false, failure: redirectFailure(VENDOR, result) };
+	if (status >= 300 && status < 400)
+		return withEffect({ ok: false, failure: redirectFailure(VENDOR, result) }, CANCEL_EFFECT.maybe);
 	const parsed = parseJsonBody(result);
 	const body = parsed.ok && isObject(parsed.value) ? parsed.value : undefined;
 	if (status >= 400) {
 		const outcome = httpFailure(result, body, cancel);
 		if (outcome.ok) throw new Error('unreachable');
-		return outcome;
+		// A server error may come after the cancel was queued; any other error status is a refusal.
+		return withEffect(outcome, status >= 500 ? CANCEL_EFFECT.maybe : CANCEL_EFFECT.refused);
 	}
 	if (!parsed.ok)
-		return { ok: false, failure: unexpectedResponseFailure(VENDOR, parsed.problem, status) };
+		return withEffect(
+			{ ok: false, failure: unexpectedResponseFailure(VENDOR, parsed.problem, status) },
+			CANCEL_EFFECT.unknown,
+		);
 	if (body === undefined) {
 		const problem = `the body is ${describeJsonType(parsed.value)}, expected a JSON object`;
-		return { ok: false, failure: unexpectedResponseFailure(VENDOR, problem, status) };
+		return withEffect(
+			{ ok: false, failure: unexpectedResponseFailure(VENDOR, problem, status) },
+			CANCEL_EFFECT.unknown,
+		);
 	}
 	const code = vendorCodeOf(body.code);
 	const description = typeof body.description === 'string' ? quoted(body.description) : null;
@@ -387,7 +419,7 @@ export function interpretCancel(
 	if (code === undefined && isObject(body.error)) {
 		const outcome = httpFailure({ ...result, status: 400 }, body, cancel, status);
 		if (outcome.ok) throw new Error('unreachable');
-		return outcome;
+		return withEffect(outcome, CANCEL_EFFECT.refused);
 	}
 	return {
 		ok: false,
@@ -397,8 +429,8 @@ export function interpretCancel(
 			vendorMessage: description ?? undefined,
 			message:
 				code === undefined
-					? `Unexpected response from Interswitch: the cancel answer has no "code", so it is not known whether the batch was cancelled`
-					: `Interswitch did not queue the batch to be cancelled (code ${code}${description ? `: ${description}` : ''})`,
+					? `Unexpected response from Interswitch: the cancel answer has no "code"; ${CANCEL_EFFECT.unknown}`
+					: `Interswitch did not queue the batch to be cancelled (code ${code}${description ? `: ${description}` : ''}); ${CANCEL_EFFECT.refused}`,
 			description: `Check the batch with Get Status before you cancel again (Reference ID "${query.referenceId}", Front-End Partner ID "${query.frontEndPartnerId}").`,
 		},
 	};

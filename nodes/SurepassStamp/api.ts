@@ -292,6 +292,7 @@ export function interpretDownload(
 	const { status } = result;
 	if (status >= 300 && status < 400) {
 		const failure = redirectFailure(storage, result);
+		failure.message = `${failure.message}: a new run fetches a fresh link`;
 		failure.description =
 			'Download links are not followed to another address. Run the node again for a fresh link; if it redirects again, ask Surepass.';
 		return { ok: false, failure };
@@ -303,8 +304,8 @@ export function interpretDownload(
 			failure: {
 				httpCode: status,
 				message: expired
-					? `The download link of the stamp "${stampId}" has expired (HTTP ${status})`
-					: `${storage} refused the download link of the stamp "${stampId}" (HTTP ${status})`,
+					? `The download link of the stamp "${stampId}" has expired (HTTP ${status}): a new run fetches a fresh one`
+					: `${storage} refused the download link of the stamp "${stampId}" (HTTP ${status}): a new run fetches a fresh one`,
 				description:
 					'The link Surepass gives is valid for a limited time (minutes). Download fetches a fresh one each run: run the node again. If it keeps failing, ask Surepass about the stamp.',
 			},

@@ -7,6 +7,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { quoted } from './text';
+import { NOT_CONNECTED } from './transport/types';
 import type { HttpResponse, NetworkFailure } from './transport/types';
 
 export interface ApiFailure {
@@ -36,6 +37,27 @@ function keepMessage<T extends NodeApiError | NodeOperationError>(error: T, mess
 	}
 	return error;
 }
+
+/**
+ * Gives an item's error a message that stands by itself where only the message is seen (an error
+ * item's `$json.error` in a Slack alert or an e-mail): the order, batch or stamp it is about, when
+ * the message does not name it yet, what the request did at the vendor when the operation changes
+ * something there (`effect`), and the input item, always, as " [item N]".
+ */
+export function standAlone<T extends NodeApiError | NodeOperationError>(
+	error: T,
+	itemIndex: number,
+	subject: { noun: string; id: string } | undefined,
+	effect?: (message: string) => string,
+): T {
+	let message = effect ? effect(error.message) : error.message;
+	if (subject !== undefined && subject.id !== '' && !message.includes(subject.id))
+		message = `${subject.noun} "${subject.id}": ${message}`;
+	if (!ITEM_SUFFIX.test(message)) message = `${message} [item ${itemIndex}]`;
+	return keepMessage(error, message);
+}
+
+const ITEM_SUFFIX = / \[item \d+\]$/;
 
 /** A NodeOperationError whose message stays as written (see keepMessage). */
 export function operationError(
@@ -98,6 +120,26 @@ export function unexpectedResponseFailure(
 }
 
 /**
+ * What happened at the socket, in words that match it: "could not reach" only when nothing left
+ * this machine (no address, no connection); otherwise whether the server closed the connection
+ * before answering, cut its answer off, or did not answer in time.
+ */
+function socketWords(who: string, host: string, failure: NetworkFailure, tries: string): string {
+	const notConnected = NOT_CONNECTED[failure.code];
+	if (notConnected !== undefined && !failure.answerStarted)
+		return `Could not reach ${who} at ${host}: ${notConnected} (${tries})`;
+	if (failure.answerStarted)
+		return `${who}'s answer from ${host} was cut off before its end (${tries})`;
+	return `${who} at ${host} closed the connection before answering (${tries})`;
+}
+
+/** "30 s", "1.5 s": a timeout for a message. */
+function seconds(ms: number | undefined): string {
+	if (ms === undefined) return 'the Timeout';
+	return `${Math.round(ms / 100) / 10} s`;
+}
+
+/**
  * A request that got no usable answer. `tokenService` names the credential's token endpoint
  * ("Interswitch Passport") for failures while a token was being fetched.
  */
@@ -112,39 +154,44 @@ export function networkFailure(
 		const where = failure.tokenHost ?? 'its token URL';
 		if (failure.reason === 'timeout') {
 			return {
-				message: `${tokenService} did not answer in time (${tries})`,
+				message: `${tokenService} did not give an access token within ${seconds(failure.timeoutMs)} (${tries}); nothing was sent to ${vendor}`,
 				description: `${where}: ${failure.detail} while getting an access token. ${tokenService} may be slow or unreachable; try again later, raise the Timeout option, or check the token URL in the credential.`,
 			};
 		}
 		if (failure.reason === 'malformed') {
 			return {
-				message: `${tokenService}'s answer at ${where} was not valid HTTP: ${failure.detail} (${tries})`,
+				message: `${tokenService}'s answer at ${where} was not valid HTTP: ${failure.detail} (${tries}); nothing was sent to ${vendor}`,
 				description: `No access token could be read. Something other than ${tokenService} may answer at the token URL (another service on that port, or a proxy in between): check the token URL in the credential; if it is right, try again later.`,
 			};
 		}
 		if (failure.reason === 'too-large') {
 			return {
-				message: `${tokenService}'s answer at ${where} is too large: ${failure.detail}`,
+				message: `${tokenService}'s answer at ${where} is too large: ${failure.detail}; nothing was sent to ${vendor}`,
 				description: `Reading stopped at the limit: a token answer is a few hundred bytes. Check the token URL in the credential.`,
 			};
 		}
 		if (failure.reason === 'tls') {
 			return {
-				message: `The TLS certificate of ${tokenService} at ${where} is not trusted: ${failure.detail} (${failure.code})`,
+				message: `The TLS certificate of ${tokenService} at ${where} is not trusted: ${failure.detail} (${failure.code}); nothing was sent to ${vendor}`,
 				description: `No access token was requested. Check the token URL in the credential. If the certificate is your own, fix it, or add its authority to n8n with NODE_EXTRA_CA_CERTS.`,
 			};
 		}
 		return {
-			message: `Could not reach ${tokenService} at ${where} (${tries})`,
+			message: `${socketWords(tokenService, where, failure, tries)}; nothing was sent to ${vendor}`,
 			description: `The network failed while getting an access token (${failure.code}: ${failure.detail}). Check the token URL in the credential and the network, then try again.`,
 		};
 	}
 	switch (failure.reason) {
 		case 'timeout':
-			return {
-				message: `${vendor} did not answer in time (${tries})`,
-				description: `${host}: ${failure.detail}. ${vendor} may be slow or unreachable; try again later or raise the Timeout option.`,
-			};
+			return failure.answerStarted
+				? {
+						message: `${vendor}'s answer from ${host} did not finish within ${seconds(failure.timeoutMs)} (${tries})`,
+						description: `The answer began but came too slowly. ${vendor} may be overloaded; try again later or raise the Timeout option.`,
+					}
+				: {
+						message: `${vendor} did not answer within ${seconds(failure.timeoutMs)} (${tries})`,
+						description: `${host}: ${failure.detail}. ${vendor} may be slow or unreachable; try again later or raise the Timeout option.`,
+					};
 		case 'too-large':
 			return {
 				message: `${vendor}'s answer is too large: ${failure.detail}`,
@@ -157,14 +204,18 @@ export function networkFailure(
 			};
 		case 'tls':
 			return {
-				message: `The TLS certificate of ${vendor} at ${host} is not trusted: ${failure.detail} (${failure.code})`,
-				description: `Nothing was sent. Check the address in the credential. If the server is your own (a proxy or a test server), fix its certificate, or add its authority to n8n with NODE_EXTRA_CA_CERTS.`,
+				message: `The TLS certificate of ${vendor} at ${host} is not trusted: ${failure.detail} (${failure.code}); nothing was sent`,
+				description: `Check the address in the credential. If the server is your own (a proxy or a test server), fix its certificate, or add its authority to n8n with NODE_EXTRA_CA_CERTS.`,
 			};
-		default:
+		default: {
+			const notSent = NOT_CONNECTED[failure.code] !== undefined && !failure.answerStarted;
 			return {
-				message: `Could not reach ${vendor} at ${host} (${tries})`,
-				description: `The network failed (${failure.code}: ${failure.detail}). Check the address in the credential and the network, then try again.`,
+				message: socketWords(vendor, host, failure, tries),
+				description: notSent
+					? `Nothing was sent (${failure.code}). Check the address in the credential and the network, then try again.`
+					: `The network failed after the request was sent (${failure.code}: ${failure.detail}). ${vendor} or something on the way may be restarting; try again later.`,
 			};
+		}
 	}
 }
 

@@ -70,3 +70,67 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export function statusErrors(renewOn401: boolean): IHttpRequestOptions['ignoreHttpStatusErrors'] {
 	return !renewOn401;
 }
+
+/**
+ * n8n's canned sentences for network error codes (n8n-workflow's NodeError), which replace the
+ * message of an error that carries such a code.
+ */
+const CANNED_CODES: Array<[string, string]> = [
+	['The connection to the server was closed unexpectedly', 'ECONNRESET'],
+	['The service refused the connection', 'ECONNREFUSED'],
+	['The connection timed out', 'ETIMEDOUT'],
+	['The connection cannot be established', 'ENOTFOUND'],
+	['The connection was aborted', 'ECONNABORTED'],
+	['The host is unreachable', 'EHOSTUNREACH'],
+	['The DNS server returned an error', 'EAI_AGAIN'],
+];
+
+/** Node's own words for TLS and HTTP-parser failures, and their codes. */
+const WORDED_CODES: Array<[RegExp, string]> = [
+	[/self[- ]signed certificate in certificate chain/i, 'SELF_SIGNED_CERT_IN_CHAIN'],
+	[/self[- ]signed certificate/i, 'DEPTH_ZERO_SELF_SIGNED_CERT'],
+	[/certificate has expired/i, 'CERT_HAS_EXPIRED'],
+	[/certificate is not yet valid/i, 'CERT_NOT_YET_VALID'],
+	[/unable to verify the first certificate/i, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+	[/unable to get local issuer certificate/i, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'],
+	[/does not match certificate's altnames/i, 'ERR_TLS_CERT_ALTNAME_INVALID'],
+	[/wrong version number/i, 'ERR_SSL_WRONG_VERSION_NUMBER'],
+	[/Parse Error: Expected HTTP/i, 'HPE_INVALID_CONSTANT'],
+	[/Parse Error: Header overflow/i, 'HPE_HEADER_OVERFLOW'],
+	[/Parse Error: Invalid (response )?status/i, 'HPE_INVALID_STATUS'],
+	[/Parse Error: Duplicate Content-Length/i, 'HPE_UNEXPECTED_CONTENT_LENGTH'],
+	[/Parse Error: Invalid header/i, 'HPE_INVALID_HEADER_TOKEN'],
+	[/Parse Error/i, 'HPE_INVALID'],
+	[
+		/\b(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH)\b/,
+		'$1',
+	],
+	[/socket hang up|premature close|\baborted\b/i, 'ECONNRESET'],
+	[/timeout of \d+ms exceeded/i, 'ETIMEDOUT'],
+];
+
+/**
+ * The code of a network, TLS or HTTP-parser failure that n8n wrapped and lost. n8n-workflow up
+ * to 2.0 (n8n 1.115 to 2.0) drops the `cause` of its error classes (a class field `cause` set after
+ * `super()`), so the NodeApiError that httpRequestWithAuthentication throws for a network failure
+ * holds neither the original error nor its code: only, as its message, n8n's canned sentence for
+ * the code ("The connection to the server was closed unexpectedly, …" for ECONNRESET) and, in
+ * `messages`, Node's own words ("socket hang up", "connect ECONNREFUSED 127.0.0.1:9"). The code is
+ * read back from those, so that the failure is named as what it was. n8n-workflow 2.1 and later
+ * keep the cause, where the transport finds the code itself.
+ */
+export function lostErrorCode(error: unknown): string | undefined {
+	if (!error || typeof error !== 'object') return undefined;
+	const { message, messages } = error as { message?: unknown; messages?: unknown };
+	const texts = [...(Array.isArray(messages) ? messages : []), message].filter(
+		(text): text is string => typeof text === 'string',
+	);
+	for (const text of texts) {
+		for (const [pattern, code] of WORDED_CODES) {
+			const match = pattern.exec(text);
+			if (match) return code.startsWith('$') ? match[1] : code;
+		}
+		for (const [sentence, code] of CANNED_CODES) if (text.startsWith(sentence)) return code;
+	}
+	return undefined;
+}

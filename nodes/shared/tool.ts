@@ -104,7 +104,10 @@ export function toolResult(
 					message: string;
 					description?: string | null;
 				};
-				result.error = description ? `${message}. ${description}` : message;
+				// The result names its order or batch itself: the message's " [item N]" is for people
+				// reading one message alone.
+				const text = message.replace(/ \[item \d+\]$/, '');
+				result.error = description ? `${text}. ${description}` : text;
 				continue;
 			}
 			const json = item.json as Record<string, unknown>;

@@ -116,13 +116,13 @@ describe('Environment: a Context URL and a Passport of two environments', () => 
 		[
 			'Sandbox with a production Context URL',
 			{ environment: 'sandbox', contextUrl: productionContext },
-			/^The Context URL is Interswitch production \(saturn\.interswitchng\.com\), but the access tokens would come from the sandbox Passport \(sandbox\.interswitchng\.com\)/,
+			/The Context URL is Interswitch production \(saturn\.interswitchng\.com\), but the access tokens would come from the sandbox Passport \(sandbox\.interswitchng\.com\)/,
 			/choose Environment: Production, or correct the Context URL\.$/,
 		],
 		[
 			'Production with the sandbox Context URL',
 			{ environment: 'production', contextUrl: sandboxContext },
-			/^The Context URL is Interswitch sandbox \(sandbox\.interswitchng\.com\), but the access tokens would come from the production Passport \(passport\.interswitchng\.com\)/,
+			/The Context URL is Interswitch sandbox \(sandbox\.interswitchng\.com\), but the access tokens would come from the production Passport \(passport\.interswitchng\.com\)/,
 			/choose Environment: Sandbox, or correct the Context URL\.$/,
 		],
 		[
@@ -132,7 +132,7 @@ describe('Environment: a Context URL and a Passport of two environments', () => 
 				contextUrl: productionContext,
 				passportTokenUrl: 'https://sandbox.interswitchng.com/passport/oauth/token',
 			},
-			/^The Context URL is Interswitch production/,
+			/The Context URL is Interswitch production/,
 			/correct the Passport Token URL or the Context URL, or choose Environment: Production\.$/,
 		],
 		[
@@ -142,7 +142,7 @@ describe('Environment: a Context URL and a Passport of two environments', () => 
 				contextUrl: 'https://qa.interswitchng.com/api/v1',
 				passportTokenUrl: 'https://passport.interswitchng.com/passport/oauth/token',
 			},
-			/^The Context URL is Interswitch QA \(qa\.interswitchng\.com\)/,
+			/The Context URL is Interswitch QA \(qa\.interswitchng\.com\)/,
 			/choose Environment: Custom and enter the QA Passport Token URL Interswitch gave you\.$/,
 		],
 	])(

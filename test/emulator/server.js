@@ -35,7 +35,7 @@ const { slidingWindow } = require('./rate-limits');
  * @property {number} [times]           how many requests it hits (default: all)
  * @property {number} [status]          answer with this status and the body below
  * @property {Record<string, string>} [headers]
- * @property {string | object | ((req: EmulatorRequest) => string | object)} [body]   the body (objects are sent as JSON; a function makes it from the request)
+ * @property {string | Buffer | object | ((req: EmulatorRequest) => string | object)} [body]   the body (bytes as they are, objects as JSON; a function makes it from the request)
  * @property {number} [delayMs]         wait before answering
  * @property {'reset' | 'reset-mid' | 'hang' | 'slow'} [action]
  *   reset: close the connection without an answer; reset-mid: send the headers and half the
@@ -380,7 +380,7 @@ class Emulator {
 		const body =
 			given === undefined
 				? (normal?.body ?? '')
-				: typeof given === 'string'
+				: typeof given === 'string' || Buffer.isBuffer(given)
 					? given
 					: JSON.stringify(given);
 		switch (fault.action) {

@@ -89,3 +89,11 @@ export async function withOwnEmulator<T>(
 		await emulator.stop();
 	}
 }
+
+/**
+ * An item's error message as the runner completes it (nodes/shared/errors.ts, standAlone): the
+ * subject named first when the message does not name it, " [item N]" at the end.
+ */
+export function standAloneMessage(core: string, noun: string, id: string, itemIndex: number) {
+	return `${id !== '' && !core.includes(id) ? `${noun} "${id}": ` : ''}${core} [item ${itemIndex}]`;
+}

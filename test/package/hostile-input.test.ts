@@ -73,7 +73,10 @@ describe('hostile IDs', () => {
 			if (REFUSED.test(message)) {
 				expect(sent).toHaveLength(0);
 			} else {
-				expect([index, message]).toEqual([index, `Surepass has no bulk stamp order "${id}"`]);
+				expect([index, message]).toEqual([
+					index,
+					`Surepass has no bulk stamp order "${id}" [item ${index}]`,
+				]);
 				expect(sent).toHaveLength(1);
 			}
 		}
@@ -185,13 +188,13 @@ describe('base URLs', () => {
 				...emulator.surepassCredential(),
 				baseUrl: emulator.url.replace('http://', 'http://user:pass@'),
 			}),
-			/^The Base URL must not contain a user name or password/,
+			/^(Order|Batch) "[^"]+": The Base URL must not contain a user name or password/,
 		],
 		[
 			'Surepass Base URL over plain http to another host',
 			'surepassStamp',
 			() => ({ ...emulator.surepassCredential(), baseUrl: 'http://kyc-api.surepass.app' }),
-			/^The Base URL uses plain http:\/\/ to kyc-api\.surepass\.app/,
+			/^(Order|Batch) "[^"]+": The Base URL uses plain http:\/\/ to kyc-api\.surepass\.app/,
 		],
 		[
 			'Interswitch Context URL over plain http to another host',
@@ -200,7 +203,7 @@ describe('base URLs', () => {
 				...emulator.interswitchCredential(),
 				contextUrl: 'http://sandbox.interswitchng.com/api/v1',
 			}),
-			/^The Context URL uses plain http:\/\/ to sandbox\.interswitchng\.com/,
+			/^(Order|Batch) "[^"]+": The Context URL uses plain http:\/\/ to sandbox\.interswitchng\.com/,
 		],
 		[
 			'Interswitch Context URL with a user name',
@@ -209,7 +212,7 @@ describe('base URLs', () => {
 				...emulator.interswitchCredential(),
 				contextUrl: `${emulator.url.replace('http://', 'http://admin@')}/api/v1`,
 			}),
-			/^The Context URL must not contain a user name or password/,
+			/^(Order|Batch) "[^"]+": The Context URL must not contain a user name or password/,
 		],
 		[
 			'Passport Token URL over plain http to another host',
@@ -253,7 +256,9 @@ describe('base URLs', () => {
 			] as const) {
 				const errors = await errorsOf(type, credential);
 				for (const error of errors)
-					expect(error).toMatch(/answered with a redirect \(HTTP 307\), which is not followed$/);
+					expect(error).toMatch(
+						/answered with a redirect \(HTTP 307\), which is not followed \[item \d+\]$/,
+					);
 			}
 			expect(reached).toBe(0);
 		} finally {

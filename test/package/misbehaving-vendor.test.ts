@@ -322,7 +322,7 @@ describe('answers: bounded in size, before and after decompression', () => {
 			options: { maxRetries: 0 },
 		});
 		expect(errorOf(plain.outputs('Node')).message).toBe(
-			"Surepass's answer is too large: the answer is larger than 32 MB",
+			`Order "${SEED_ORDER}": Surepass's answer is too large: the answer is larger than 32 MB [item 0]`,
 		);
 		const bombServer = await own(
 			startHttpServer((_req, res) => {
@@ -335,7 +335,7 @@ describe('answers: bounded in size, before and after decompression', () => {
 			options: { maxRetries: 0, maxResponseMb: 8 },
 		});
 		expect(errorOf(bombed.outputs('Node')).message).toBe(
-			"Surepass's answer is too large: the answer is larger than 8 MB",
+			`Order "${SEED_ORDER}": Surepass's answer is too large: the answer is larger than 8 MB [item 0]`,
 		);
 		// With the bound raised, the same 40 MB answer is read and routed.
 		const raised = await stamp({
@@ -439,9 +439,11 @@ describe('token endpoint: bounded by the Timeout and by the cancel', () => {
 			options: { timeoutMs: 1000, maxRetries: 0 },
 		});
 		const error = errorOf(result.outputs('Node'));
-		expect(error.message).toBe('Interswitch Passport did not answer in time (1 attempt)');
+		expect(error.message).toBe(
+			'Batch "123456": Interswitch Passport did not give an access token within 1 s (1 attempt); nothing was sent to Interswitch [item 0]',
+		);
 		expect(error.description).toMatch(
-			/^127\.0\.0\.1:\d+: no complete answer within 1000 ms while getting an access token/,
+			/^127\.0\.0\.1:\d+: no answer within 1000 ms while getting an access token/,
 		);
 		expect(passport.requests).toHaveLength(1);
 		expect(emulator.requestsTo('interswitch')).toHaveLength(0);
@@ -597,7 +599,7 @@ describe('token endpoint: its answer is bounded in size, before and after decomp
 			expect([name, message]).toEqual([
 				name,
 				expect.stringMatching(
-					/^Interswitch Passport at 127\.0\.0\.1:\d+ answered with more than 1 MB, which is no token answer/,
+					/^Batch "123456": Interswitch Passport at 127\.0\.0\.1:\d+ answered with more than 1 MB, which is no token answer/,
 				),
 			]);
 			expect(statusRequests()).toHaveLength(0);
@@ -617,8 +619,9 @@ describe("token endpoint: transient failures are retried as the request's are, w
 		const cutting = await interswitchServer((_req, res) => {
 			if (cuts-- > 0) {
 				res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
-				res.write('{"access_token":"cut-tok');
-				res.socket?.destroy();
+				// Written out, and read, before the connection is cut: the head and part of the body
+				// arrive (cut at once, a reset can make the client's system drop what it had).
+				res.write('{"access_token":"cut-tok', () => setTimeout(() => res.socket?.destroy(), 20));
 				return;
 			}
 			sendWithLength(res, 200, tokenAnswer(), { 'content-type': 'application/json' });
@@ -633,8 +636,7 @@ describe("token endpoint: transient failures are retried as the request's are, w
 
 		const always = await interswitchServer((_req, res) => {
 			res.writeHead(503, { 'content-type': 'application/json', 'content-length': '500' });
-			res.write('{"error":"temporar');
-			res.socket?.destroy();
+			res.write('{"error":"temporar', () => setTimeout(() => res.socket?.destroy(), 20));
 		});
 		const failed = await paycode({
 			items: [{ ref: '123456' }],
@@ -643,7 +645,7 @@ describe("token endpoint: transient failures are retried as the request's are, w
 		});
 		const message = errorOf(failed.outputs('Node')).message;
 		expect(message).toMatch(
-			/^Interswitch Passport at 127\.0\.0\.1:\d+ closed the connection in the middle of its answer \(3 attempts\)$/,
+			/^Batch "123456": Interswitch Passport's answer from 127\.0\.0\.1:\d+ was cut off before its end \(3 attempts\) \[item 0\]$/,
 		);
 		expect(always.passportRequests()).toHaveLength(3);
 		row(
@@ -768,7 +770,9 @@ describe('token endpoint: nesting and lifetimes JSON can hold but a token cannot
 		);
 		const nested = await paycode({ items: [{ ref: '123456' }], credential });
 		const message = errorOf(nested.outputs('Node')).message;
-		expect(message).toBe('Interswitch refused the status request ((a JSON array): Nested)');
+		expect(message).toBe(
+			'Batch "123456": Interswitch refused the status request ((a JSON array): Nested) [item 0]',
+		);
 		row(
 			'Answers',
 			'An Interswitch `error.code` or a Passport `expires_in` nested 100,000 deep gave "Maximum call stack size exceeded"; `expires_in: 1e300` kept the token for 1e300 s, renewed only after a 401',
@@ -825,7 +829,7 @@ describe("messages: a vendor's text is quoted within a readable length", () => {
 		const rejected = await stamp({ items, credential });
 		const message = errorOf(rejected.outputs('Node'), 0).message;
 		expect(message).toMatch(
-			/^Surepass rejected the Bulk Order ID "bulk_stamp_v2_long0" \(HTTP 400: Z{300}… \[cut: 3,145,728 characters in all\]\)$/,
+			/^Surepass rejected the Bulk Order ID "bulk_stamp_v2_long0" \(HTTP 400: Z{300}… \[cut: 3,145,728 characters in all\]\) \[item 0\]$/,
 		);
 		// Every item's error, description and vendor fields included, is a few hundred characters.
 		expect(serialise(rejected.run).length).toBeLessThan(20 * 4000);
@@ -853,7 +857,7 @@ describe("messages: a vendor's text is quoted within a readable length", () => {
 		);
 		const refused = await paycode({ items: [{ ref: '123456' }], credential: paycodeCredential });
 		expect(errorOf(refused.outputs('Node')).message).toMatch(
-			/^Interswitch refused the status request \(10999: Z{300}… \[cut: 3,145,728 characters in all\]\)$/,
+			/^Batch "123456": Interswitch refused the status request \(10999: Z{300}… \[cut: 3,145,728 characters in all\]\) \[item 0\]$/,
 		);
 		row(
 			'Messages',
@@ -869,25 +873,25 @@ describe('answers that are not valid HTTP', () => {
 			[
 				'another protocol',
 				'SSH-2.0-OpenSSH_9.2\r\n',
-				/something other than an HTTP server answered on this port \(1 attempt\)$/,
+				/something other than an HTTP server answered on this port \(1 attempt\) \[item 0\]$/,
 				1,
 			],
 			[
 				'an invalid status line',
 				'HTTP/1.1 abc\r\nContent-Length: 2\r\n\r\n{}',
-				/its status line is invalid \(3 attempts\)$/,
+				/its status line is invalid \(3 attempts\) \[item 0\]$/,
 				3,
 			],
 			[
 				'a 100 KB header',
 				`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(100_000)}\r\nContent-Length: 2\r\n\r\n{}`,
-				/its headers are larger than Node\.js accepts \(3 attempts\)$/,
+				/its headers are larger than Node\.js accepts \(3 attempts\) \[item 0\]$/,
 				3,
 			],
 			[
 				'two Content-Lengths',
 				'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\n{}',
-				/(two different Content-Length headers|Content-Length)[^(]*\(3 attempts\)$/,
+				/(two different Content-Length headers|Content-Length)[^(]*\(3 attempts\) \[item 0\]$/,
 				3,
 			],
 		];
@@ -903,7 +907,9 @@ describe('answers that are not valid HTTP', () => {
 			messages.push(error.message);
 			expect([name, error.message]).toEqual([
 				name,
-				expect.stringMatching(/^Surepass's answer at 127\.0\.0\.1:\d+ was not valid HTTP: /),
+				expect.stringMatching(
+					/^Order "bulk_stamp_v2_vomMHvHnecrlzTPRtyL": Surepass's answer at 127\.0\.0\.1:\d+ was not valid HTTP: /,
+				),
 			]);
 			expect([name, error.message]).toEqual([name, expect.stringMatching(expected)]);
 			expect([name, server.requests.length]).toEqual([name, requests]);
@@ -916,7 +922,7 @@ describe('answers that are not valid HTTP', () => {
 			options: { maxRetries: 1 },
 		});
 		expect(errorOf(passport.outputs('Node')).message).toMatch(
-			/^Interswitch Passport's answer at 127\.0\.0\.1:\d+ was not valid HTTP: its status line is invalid \(2 attempts\)$/,
+			/^Batch "123456": Interswitch Passport's answer at 127\.0\.0\.1:\d+ was not valid HTTP: its status line is invalid \(2 attempts\); nothing was sent to Interswitch \[item 0\]$/,
 		);
 		row(
 			'Retries',
@@ -968,7 +974,7 @@ describe('inputs: numbers where text belongs', () => {
 			parameters: { output: 'perToken', oneTimePins: 'include' },
 		});
 		expect(errorOf(vendor.outputs('Node'), 0).message).toBe(
-			'Unexpected response from Interswitch: "successful[0].oneTimePin" is a JSON number that cannot be held exactly (it was rounded on the way): Interswitch must send it as text',
+			'Batch "UNSAFE": Unexpected response from Interswitch: "successful[0].oneTimePin" is a JSON number that cannot be held exactly (it was rounded on the way): Interswitch must send it as text [item 0]',
 		);
 		const safe = vendor
 			.outputs('Node')[1]
@@ -1004,7 +1010,7 @@ describe('inputs: the signature covers the URL that is sent', () => {
 				// The signature was accepted: Interswitch looked for the batch and found none.
 				expect([method, message]).toEqual([
 					method,
-					'Interswitch has no batch with reference "O\'BRIEN-(1)!*" for front-end partner "455" (10904)',
+					'Interswitch has no batch with reference "O\'BRIEN-(1)!*" for front-end partner "455" (10904) [item 0]',
 				]);
 			} finally {
 				emulator.interswitch.settings.requireSignature = false;
@@ -1211,7 +1217,7 @@ describe('retries: failures in disguise are retried, untrusted certificates are 
 		});
 		const error = errorOf(result.outputs('Node'));
 		expect(error.message).toMatch(
-			/^The TLS certificate of Surepass at 127\.0\.0\.1:\d+ is not trusted: the certificate is self-signed \(DEPTH_ZERO_SELF_SIGNED_CERT\)$/,
+			/^Order "bulk_stamp_v2_vomMHvHnecrlzTPRtyL": The TLS certificate of Surepass at 127\.0\.0\.1:\d+ is not trusted: the certificate is self-signed \(DEPTH_ZERO_SELF_SIGNED_CERT\); nothing was sent \[item 0\]$/,
 		);
 		expect(server.requests).toHaveLength(0);
 		row(
@@ -1227,11 +1233,11 @@ describe('messages: IDs reach the user as they are', () => {
 		const result = await paycode({ items: [{ ref: 'REF-ECONNRESET-7' }] });
 		const error = errorOf(result.outputs('Node'));
 		expect(error.message).toBe(
-			'Interswitch has no batch with reference "REF-ECONNRESET-7" for front-end partner "455" (10904)',
+			'Interswitch has no batch with reference "REF-ECONNRESET-7" for front-end partner "455" (10904) [item 0]',
 		);
 		const surepass = await stamp({ items: [{ id: 'bulk_stamp_v2_EnoEnt_missing' }] });
 		expect(errorOf(surepass.outputs('Node')).message).toBe(
-			'Surepass has no bulk stamp order "bulk_stamp_v2_EnoEnt_missing"',
+			'Surepass has no bulk stamp order "bulk_stamp_v2_EnoEnt_missing" [item 0]',
 		);
 		row(
 			'Messages',
@@ -1277,8 +1283,8 @@ describe('inputs: settings given by expression are checked against their ranges'
 			options: { timeoutMs: 0 },
 		});
 		expect([0, 1].map((index) => errorOf(timeout.outputs('Node'), index).message)).toEqual([
-			'Timeout (Milliseconds) must be in 1,000–3,600,000 ms; got 0 [item 0]',
-			'Timeout (Milliseconds) must be in 1,000–3,600,000 ms; got 0 [item 1]',
+			`Order "${SEED_ORDER}": Timeout (Milliseconds) must be in 1,000–3,600,000 ms; got 0 [item 0]`,
+			`Order "${SEED_ORDER}": Timeout (Milliseconds) must be in 1,000–3,600,000 ms; got 0 [item 1]`,
 		]);
 		const poll = await stamp({
 			items: [{ id: SEED_ORDER }],
@@ -1286,14 +1292,14 @@ describe('inputs: settings given by expression are checked against their ranges'
 		});
 		const pollMessage = errorOf(poll.outputs('Node')).message;
 		expect(pollMessage).toBe(
-			'Poll Interval (Seconds) must be in 0.01–3,600 s; got 30000000 [item 0]',
+			`Order "${SEED_ORDER}": Poll Interval (Seconds) must be in 0.01–3,600 s; got 30000000 [item 0]`,
 		);
 		const concurrency = await stamp({
 			items: [{ id: SEED_ORDER }],
 			options: { maxConcurrency: '2.5' },
 		});
 		expect(errorOf(concurrency.outputs('Node')).message).toBe(
-			'Max Concurrent Requests must be a whole number in 1–50; got "2.5" [item 0]',
+			`Order "${SEED_ORDER}": Max Concurrent Requests must be a whole number in 1–50; got "2.5" [item 0]`,
 		);
 		expect(emulator.requestsTo('surepass')).toHaveLength(0);
 		row(
@@ -1322,7 +1328,7 @@ describe('money: amounts are exact or refused', () => {
 		const huge = await paycode({ items: [{ ref: '123456' }] });
 		const message = errorOf(huge.outputs('Node')).message;
 		expect(message).toBe(
-			'Unexpected response from Interswitch: the amounts of the successful tokens add up to more than 9,007,199,254,740,991 kobo, more than can be added exactly',
+			'Batch "123456": Unexpected response from Interswitch: the amounts of the successful tokens add up to more than 9,007,199,254,740,991 kobo, more than can be added exactly [item 0]',
 		);
 		emulator.clearFaults();
 		const failedToken = {
@@ -1363,7 +1369,7 @@ describe('inputs: addresses with plain http or hidden characters are refused', (
 		});
 		const localMessage = errorOf(local.outputs('Node')).message;
 		expect(localMessage).toBe(
-			'The Base URL uses plain http:// to evil.localhost: use https:// (plain http is only allowed for localhost, such as the local API emulator) [item 0]',
+			`Order "${SEED_ORDER}": The Base URL uses plain http:// to evil.localhost: use https:// (plain http is only allowed for localhost, such as the local API emulator) [item 0]`,
 		);
 		const tab = await stamp({
 			items: [{ id: SEED_ORDER }],
@@ -1375,7 +1381,7 @@ describe('inputs: addresses with plain http or hidden characters are refused', (
 		});
 		const tabMessage = errorOf(tab.outputs('Node')).message;
 		expect(tabMessage).toBe(
-			'The Base URL contains a space, tab, line break or invisible character (U+0009) at position 29: enter the address without it [item 0]',
+			`Order "${SEED_ORDER}": The Base URL contains a space, tab, line break or invisible character (U+0009) at position 29: enter the address without it [item 0]`,
 		);
 		row(
 			'Inputs',

@@ -92,7 +92,7 @@ describe("Interswitch Paycode 1.3: items use the parameters' names", () => {
 				status: 'error',
 				referenceId: 'NO-SUCH-BATCH',
 				error:
-					'Interswitch has no batch with reference "NO-SUCH-BATCH" for front-end partner "455" (10904)',
+					'Interswitch has no batch with reference "NO-SUCH-BATCH" for front-end partner "455" (10904) [item 1]',
 				errorDescription: expect.stringContaining('Check the Reference ID'),
 			},
 		]);
@@ -100,7 +100,7 @@ describe("Interswitch Paycode 1.3: items use the parameters' names", () => {
 		expect(before.filter((json) => json.error !== undefined)).toEqual([
 			{
 				error:
-					'Interswitch has no batch with reference "NO-SUCH-BATCH" for front-end partner "455" (10904)',
+					'Interswitch has no batch with reference "NO-SUCH-BATCH" for front-end partner "455" (10904) [item 1]',
 			},
 		]);
 	});
@@ -116,14 +116,14 @@ describe('Surepass Stamp 1.2: an error item cannot pass for a failed stamp', () 
 			{
 				status: 'error',
 				bulkOrderId: 'bulk_stamp_v2_nosuchorder1',
-				error: 'Surepass has no bulk stamp order "bulk_stamp_v2_nosuchorder1"',
+				error: 'Surepass has no bulk stamp order "bulk_stamp_v2_nosuchorder1" [item 1]',
 				errorDescription: expect.stringContaining('Check the Bulk Order ID'),
 			},
 		]);
 		expect(failed[2].pairedItem).toEqual({ item: 1 });
 		const before = (await surepass(1.1, ids))[2];
 		expect(before[2].json).toEqual({
-			error: 'Surepass has no bulk stamp order "bulk_stamp_v2_nosuchorder1"',
+			error: 'Surepass has no bulk stamp order "bulk_stamp_v2_nosuchorder1" [item 1]',
 		});
 	});
 });

@@ -96,7 +96,7 @@ describe('many orders within the rate limit', () => {
 			(item) => item.error as unknown as { message: string; description: string },
 		);
 		expect(error.message).toMatch(
-			/^Surepass's rate limit was reached \(the order kept trying for 2 s, \d+ attempts\)$/,
+			/^Order "bulk_stamp_v2_demoMixed00001": Surepass's rate limit was reached \(the order kept trying for 2 s, \d+ attempts\) \[item 0\]$/,
 		);
 		expect(error.description).toContain(
 			"The account's rate is set in the credential (Requests per Minute)",
@@ -150,9 +150,11 @@ describe('vendors that count their limit their own way', () => {
 		const settled = harness.logger.lines.filter((line) =>
 			line.startsWith("info: Node: the Surepass account's rate settled at"),
 		);
+		// The credential's rate (100 in 20 s, 4% wider), and why: the vendor refused a burst, or,
+		// on a busy machine, a request that arrived early was refused and the rate came back.
 		expect(settled.slice(-2)).toEqual([
-			expect.stringMatching(/settled at 28\d requests a minute, spaced evenly: the vendor /),
-			expect.stringMatching(/settled at 28\d requests a minute, spaced evenly: the vendor /),
+			expect.stringMatching(/settled at 28\d requests a minute, spaced evenly: \w/),
+			expect.stringMatching(/settled at 28\d requests a minute, spaced evenly: \w/),
 		]);
 		for (const run of [window, perSecond]) {
 			expect(run.errors).toBe(0);
@@ -185,7 +187,7 @@ describe('vendors that count their limit their own way', () => {
 			const messages = new Set(errors.map((item) => (item.error as { message: string }).message));
 			for (const message of messages)
 				expect(message).toMatch(
-					/^Surepass's rate limit was reached \((the order kept trying for 10 s, \d+ attempts?|the account was refused for 10 s; the order was not sent)\)$/,
+					/^Order "bulk_stamp_v2_demoMixed00001": Surepass's rate limit was reached \((the order kept trying for 10 s, \d+ attempts?|the account was refused for 10 s; the order was not sent)\) \[item \d+\]$/,
 				);
 			// Max Wait and one request's time; before, this run went on for over 15 minutes.
 			expect(wallMs).toBeLessThan(15_000);

@@ -21,6 +21,7 @@ import type { BatchOptions, Deferred, Routed } from './items';
 import { runItems } from './items';
 import type { RateEvent, RateLimiter } from '../transport/rate';
 import type { RateSettings } from '../transport/types';
+import { requestedText } from '../tool';
 import { TokenRejections } from './token-rejections';
 import { ParameterWarmer } from './warmer';
 
@@ -59,6 +60,13 @@ export interface BatchSpec {
 	vendor: string;
 	/** The account's rate limiter, from the credential (nodes/shared/transport/rate.ts). */
 	rate: (credentials: ICredentialDataDecryptedObject) => RateLimiter;
+	/**
+	 * What an item is about, named in its error message: "Order" and the parameter that holds the
+	 * bulk order ID, say (see BatchOptions.subject).
+	 */
+	subject: { noun: string; parameter: string };
+	/** For an operation that changes something at the vendor (see BatchOptions.effect). */
+	effect?: (message: string) => string;
 	/** What an error item names under "Continue (regular output)" (see BatchOptions.errorFields). */
 	errorFields?: (itemIndex: number) => Record<string, unknown>;
 }
@@ -176,6 +184,15 @@ export async function runBatch(
 					),
 			},
 			errorFields: regularOutput(ctx) ? spec.errorFields : undefined,
+			effect: spec.effect,
+			subject: (itemIndex) => {
+				// Only an ID that reads as one: an empty, long or odd one (a space, a line break, an
+				// invisible character) is what the item's own message is about, and is not repeated.
+				const id = requestedText(ctx, spec.subject.parameter, itemIndex);
+				return id === undefined || id === '' || id.length > 200 || /[\s\p{C}]/u.test(id)
+					? undefined
+					: { noun: spec.subject.noun, id };
+			},
 			changes:
 				changes.ok && changes.value.enabled
 					? async (keys) => await filterChanges(ctx, changes.value, keys)
@@ -185,7 +202,7 @@ export async function runBatch(
 
 	async function runOne(itemIndex: number, itemCtx: IExecuteFunctions): Promise<Routed | Deferred> {
 		const fail = (message: string, description: string) =>
-			operationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
+			operationError(node, message, { itemIndex, description });
 		if (setupProblem || !settings.ok || !wait.ok || !changes.ok || !loaded.ok) {
 			throw fail(
 				setupProblem?.problem ?? 'The node could not start',

@@ -15,7 +15,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ChangeFilter } from '../changes';
-import { operationError } from '../errors';
+import { operationError, standAlone } from '../errors';
 import { cancellationError, withOverrides } from '../n8n';
 import type { RunSecrets } from '../secrets';
 import { redactError } from '../secrets';
@@ -36,6 +36,16 @@ export interface BatchOptions {
 	secrets?: { run: RunSecrets; refresh: () => Promise<void> };
 	/** Which entries of the deferred items are routed ("Only Changes Since Last Run"). */
 	changes?: (keys: string[]) => Promise<ChangeFilter>;
+	/**
+	 * What an item is about (its order, batch or stamp), named in its error message when the
+	 * message does not name it yet (see standAlone in ../errors).
+	 */
+	subject?: (itemIndex: number) => { noun: string; id: string } | undefined;
+	/**
+	 * For an operation that changes something at the vendor: the message with what the request did
+	 * there, when it does not say so yet (see standAlone in ../errors).
+	 */
+	effect?: (message: string) => string;
 	/**
 	 * With On Error "Continue (regular output)": the fields an error item carries besides `error`
 	 * (`status: "error"` and what names the input), so that it cannot pass for a routed item.
@@ -114,7 +124,12 @@ export async function runItems(
 		} catch (error) {
 			// Ended by the cancel or by another item's failure: not this item's own error.
 			if (controller.signal.aborted) return;
-			errors[itemIndex] = asNodeError(ctx, error, itemIndex);
+			errors[itemIndex] = standAlone(
+				asNodeError(ctx, error, itemIndex),
+				itemIndex,
+				options.subject?.(itemIndex),
+				options.effect,
+			);
 			if (!continueOnFail && !stopped) {
 				firstFailure = itemIndex;
 				stopped = true;

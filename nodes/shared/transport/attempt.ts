@@ -83,10 +83,14 @@ function timeoutFailure(timeoutMs: number, attempt: number, state: AttemptState)
 		kind: 'network',
 		reason: 'timeout',
 		code: 'TIMEOUT',
-		detail: `no complete answer within ${timeoutMs} ms`,
+		detail: state.answerStarted
+			? `the answer did not finish within ${timeoutMs} ms`
+			: `no answer within ${timeoutMs} ms`,
 		attempts: attempt,
 		stage: state.stage,
 		tokenHost: state.tokenHost,
+		timeoutMs,
+		...(state.answerStarted ? { answerStarted: true } : {}),
 	};
 }
 
@@ -170,6 +174,7 @@ async function exchange(
 		attempts: attempt,
 		stage: state.stage,
 		tokenHost: state.tokenHost,
+		...(state.answerStarted ? { answerStarted: true } : {}),
 	});
 	let raw: RawFullResponse;
 	try {
@@ -188,6 +193,7 @@ async function exchange(
 		if (!answered) return classify(ctx, error, failure);
 		raw = { statusCode: answered.status, headers: answered.headers ?? {}, body: answered.data };
 	}
+	state.answerStarted = true;
 	try {
 		const body = await readBoundedBytes(raw.body, policy.maxResponseBytes);
 		if (body.tooLarge)

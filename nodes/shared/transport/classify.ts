@@ -7,7 +7,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { operationError } from '../errors';
+import { lostErrorCode } from '../n8n';
 import type { FailureReason, NetworkFailure } from './types';
+import { NOT_CONNECTED } from './types';
 import { RETRY_AFTER_PROPERTY, TOKEN_ENDPOINT_PROPERTY } from '../token-endpoint';
 
 export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
@@ -60,17 +62,16 @@ const PARSE_ERRORS: Readonly<Record<string, string>> = {
 	HPE_INVALID_CHUNK_SIZE: 'a chunk of its body is malformed',
 };
 
-/** Failures that happen before a request can reach the server: no connection, or no token yet. */
-const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set([
-	'ECONNREFUSED',
-	'EAI_AGAIN',
-	'ENETUNREACH',
-	'EHOSTUNREACH',
-]);
-
-/** Whether a request that failed this way cannot have reached the server. */
+/**
+ * Whether a request that failed this way cannot have reached the server: no access token yet, no
+ * connection, or a TLS handshake that failed (the request is sent only after it).
+ */
 export function cannotHaveArrived(failure: NetworkFailure): boolean {
-	return failure.stage === 'token' || NOT_CONNECTED_CODES.has(failure.code);
+	return (
+		failure.stage === 'token' ||
+		failure.reason === 'tls' ||
+		(!failure.answerStarted && Object.hasOwn(NOT_CONNECTED, failure.code))
+	);
 }
 
 /** A network failure worth trying again. */
@@ -86,9 +87,21 @@ export function classify(
 	failure: (reason: FailureReason, code: string, detail: string) => NetworkFailure,
 	fallbackCode?: string,
 ): NetworkFailure {
-	const tls = tlsErrorCode(error);
-	const parse = parseErrorCode(error);
-	const code = networkErrorCode(error) ?? fallbackCode;
+	// What n8n before 2.1 wrapped and lost (see lostErrorCode), when nothing else says.
+	const lost =
+		tlsErrorCode(error) === undefined &&
+		parseErrorCode(error) === undefined &&
+		networkErrorCode(error) === undefined
+			? lostErrorCode(error)
+			: undefined;
+	const tls =
+		tlsErrorCode(error) ??
+		(lost !== undefined && Object.hasOwn(TLS_CODES, lost) ? lost : undefined);
+	const parse = parseErrorCode(error) ?? (lost?.startsWith('HPE_') ? lost : undefined);
+	const code =
+		networkErrorCode(error) ??
+		(lost !== undefined && tls === undefined && parse === undefined ? lost : undefined) ??
+		fallbackCode;
 	if (tls === undefined && parse === undefined && code === undefined) {
 		// Not a transport failure: the credential refused the request (for example an insecure URL,
 		// or a token endpoint that rejected the client) or the request could not be built. Its

@@ -113,7 +113,9 @@ function gaveUp(
 	last: HttpResponse | undefined,
 	attempts: number,
 ): HttpResponse {
-	const rateLimitedMs = rate.limiter.refusedForMs() ?? 0;
+	// Max Wait when it ran out (a busy process may notice a little later), less when the vendor
+	// asked to wait past it.
+	const rateLimitedMs = Math.min(rate.limiter.refusedForMs() ?? 0, rate.maxWaitMs);
 	return last === undefined
 		? { kind: 'response', status: 429, headers: {}, body: '', attempts, rateLimitedMs }
 		: { ...last, attempts, rateLimitedMs };

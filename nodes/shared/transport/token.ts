@@ -127,6 +127,8 @@ async function bounded(
 	} catch (error) {
 		throw Object.assign(new Error('the connection closed in the middle of the answer'), {
 			code: 'ECONNRESET',
+			// The credential words it as an answer cut off, not as a connection closed before one.
+			midAnswer: true,
 			cause: error,
 		});
 	}

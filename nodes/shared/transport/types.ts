@@ -36,6 +36,18 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxResponseBytes: 32 * MEBIBYTE,
 };
 
+/**
+ * Failures that happen before a request can leave this machine, and what happened, in words: no
+ * address for the name, or no connection.
+ */
+export const NOT_CONNECTED: Readonly<Record<string, string>> = {
+	ECONNREFUSED: 'the connection was refused',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be looked up',
+	ENETUNREACH: 'the network is unreachable',
+	EHOSTUNREACH: 'the host is unreachable',
+};
+
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 export interface HttpResponse {
@@ -66,6 +78,13 @@ export interface NetworkFailure {
 	attempts: number;
 	/** Where it failed: getting an access token from the credential's token endpoint, or the request itself. */
 	stage: 'token' | 'request';
+	/**
+	 * The answer had begun (its status and headers had come) when it failed: it was cut off, too
+	 * large, or too slow to finish. The request had certainly reached the server.
+	 */
+	answerStarted?: boolean;
+	/** For a timeout: the bound that passed (ms). */
+	timeoutMs?: number;
 	/** The token endpoint's host, when the failure was there. */
 	tokenHost?: string;
 	/** How long the server asked to wait before a retry (a token endpoint's Retry-After), in ms. */
@@ -123,6 +142,8 @@ export interface SendOptions {
 /** Where one attempt is: sending the request, or waiting for the credential's token endpoint. */
 export interface AttemptState {
 	stage: 'token' | 'request';
+	/** The answer's status and headers have come; its body is being read. */
+	answerStarted?: boolean;
 	tokenHost?: string;
 }
 

@@ -99,10 +99,10 @@ describe('Interswitch Paycode → Bulk Token Batch → Cancel', () => {
 			{ referenceId: '' },
 		]);
 		expect(items[0].map(errorOf)).toEqual([
-			'Interswitch has no batch with reference "NO-SUCH-BATCH" for front-end partner "455" (10904)',
-			'Interswitch says the Reference ID is empty (E50: referenceId cannot be empty.)',
-			'Interswitch does not know the front-end partner "999" (10801)',
-			expect.stringMatching(/^The Reference ID is empty/),
+			'Interswitch has no batch with reference "NO-SUCH-BATCH" for front-end partner "455" (10904); nothing was cancelled [item 0]',
+			'Batch "FORCE-E50": Interswitch says the Reference ID is empty (E50: referenceId cannot be empty.); nothing was cancelled [item 1]',
+			'Batch "123456": Interswitch does not know the front-end partner "999" (10801); nothing was cancelled [item 2]',
+			'The Reference ID is empty; the cancel was not sent [item 3]',
 		]);
 		expect(items[0][0].error?.description).toMatch(/^Nothing was cancelled\./);
 		// Three requests (the empty Reference ID is refused before anything is sent), none repeated.
@@ -111,17 +111,29 @@ describe('Interswitch Paycode → Bulk Token Batch → Cancel', () => {
 	});
 
 	test.each([
-		['a server error', { status: 503, body: '' }],
-		['a connection reset before the answer', { action: 'reset' as const }],
-		['an answer cut in the middle', { action: 'reset-mid' as const, status: 200 }],
+		[
+			'a server error',
+			{ status: 503, body: '' },
+			'Interswitch had a server error (HTTP 503, 1 attempt)',
+		],
+		[
+			'a connection reset before the answer',
+			{ action: 'reset' as const },
+			'Interswitch at 127.0.0.1:<port> closed the connection before answering (1 attempt)',
+		],
+		[
+			'an answer cut in the middle',
+			{ action: 'reset-mid' as const, status: 200 },
+			"Interswitch's answer from 127.0.0.1:<port> was cut off before its end (1 attempt)",
+		],
 	])(
-		'after %s the cancel is not sent again, and the error says to check first',
-		async (_, fault) => {
+		'after %s the cancel is not sent again, and the message itself says it may have reached Interswitch',
+		async (_, fault, happened) => {
 			emulator.addFault({ route: 'interswitch', when: (req) => req.method === 'DELETE', ...fault });
 			const { items } = await run([{ referenceId: '123456' }], { options: { maxRetries: 5 } });
 			expect(items[0]).toHaveLength(1);
-			expect(items[0][0].error?.description).toMatch(
-				/so it was not sent again: check the batch with Get Status before you cancel again/,
+			expect(errorOf(items[0][0])?.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:<port>')).toBe(
+				`Batch "123456": ${happened}; the cancel may have reached Interswitch and was not sent again: check the batch with Get Status before you cancel again [item 0]`,
 			);
 			expect(cancelRequests()).toHaveLength(1);
 		},
@@ -136,7 +148,9 @@ describe('Interswitch Paycode → Bulk Token Batch → Cancel', () => {
 		const { items } = await run([{ referenceId: '123456' }], {
 			options: { maxRetries: 5, timeoutMs: 1000 },
 		});
-		expect(errorOf(items[0][0])).toBe('Interswitch did not answer in time (1 attempt)');
+		expect(errorOf(items[0][0])).toBe(
+			'Batch "123456": Interswitch did not answer within 1 s (1 attempt); the cancel may have reached Interswitch and was not sent again: check the batch with Get Status before you cancel again [item 0]',
+		);
 		expect(cancelRequests()).toHaveLength(1);
 	});
 
@@ -169,6 +183,8 @@ describe('Interswitch Paycode → Bulk Token Batch → Cancel', () => {
 			{ options: { maxRetries: 2 } },
 			closed,
 		);
-		expect(errorOf(items[0][0])).toBe('Could not reach Interswitch at 127.0.0.1:9 (3 attempts)');
+		expect(errorOf(items[0][0])).toBe(
+			'Batch "123456": Could not reach Interswitch at 127.0.0.1:9: the connection was refused (3 attempts); the cancel was not sent [item 0]',
+		);
 	});
 });

@@ -321,7 +321,7 @@ describe('Interswitch Paycode through the n8n engine', () => {
 		);
 		const errors = raw.flat().filter((item) => item.error);
 		expect(errors.map((item) => item.error?.message)).toEqual([
-			'Interswitch has no batch with reference "UNKNOWN-REF" for front-end partner "455" (10904)',
+			'Interswitch has no batch with reference "UNKNOWN-REF" for front-end partner "455" (10904) [item 0]',
 		]);
 		expect(emulator.requestsTo('passport')).toHaveLength(1);
 		expect(credentialsHelper.store.interswitchPaycodeApi.accessToken).not.toBe('emu_revoked');
@@ -360,7 +360,12 @@ describe('Interswitch Paycode through the n8n engine', () => {
 		const errors = raw.flat().filter((item) => item.error);
 		expect(errors).toHaveLength(50);
 		expect(new Set(errors.map((item) => item.error?.message))).toEqual(
-			new Set(['Interswitch rejected the access token (HTTP 401: Invalid access token)']),
+			new Set(
+				items.map(
+					(_, index) =>
+						`Batch "123456": Interswitch rejected the access token (HTTP 401: Invalid access token) [item ${index}]`,
+				),
+			),
 		);
 		// The run's first token and one renewal. The first item: its request, the one whose 401 makes
 		// n8n renew, the retry with the new token; then one request per item, each refusal final.
@@ -419,7 +424,7 @@ describe('Interswitch Paycode through the n8n engine', () => {
 		// Without the headers, an API that requires them refuses the request.
 		const { raw } = await run([{ referenceId: '123456' }], {}, 'continueRegularOutput');
 		expect((raw[2][0].error as { message: string }).message).toBe(
-			'Interswitch could not process the request (10500: Unable to validate authentication details)',
+			'Batch "123456": Interswitch could not process the request (10500: Unable to validate authentication details) [item 0]',
 		);
 	});
 });
@@ -442,10 +447,15 @@ describe('Interswitch errors', () => {
 		[
 			'UNKNOWN-REF',
 			'455',
-			'Interswitch has no batch with reference "UNKNOWN-REF" for front-end partner "455" (10904)',
+			'Interswitch has no batch with reference "UNKNOWN-REF" for front-end partner "455" (10904) [item 0]',
 			'10904',
 		],
-		['123456', '999', 'Interswitch does not know the front-end partner "999" (10801)', '10801'],
+		[
+			'123456',
+			'999',
+			'Batch "123456": Interswitch does not know the front-end partner "999" (10801) [item 0]',
+			'10801',
+		],
 	])('%s / %s', async (referenceId, partner, message, code) => {
 		const { raw } = await run(
 			[{ referenceId }],
@@ -475,7 +485,7 @@ describe('Interswitch errors', () => {
 		});
 		const { raw } = await run([{ referenceId: 'X' }], {}, 'continueRegularOutput');
 		expect(errorOf(raw[2]).message).toBe(
-			'Interswitch says the Reference ID is empty (E50: referenceId cannot be empty.)',
+			'Batch "X": Interswitch says the Reference ID is empty (E50: referenceId cannot be empty.) [item 0]',
 		);
 	});
 
@@ -498,7 +508,8 @@ describe('Interswitch errors', () => {
 		});
 		const { raw } = await run([{ referenceId: '123456' }], {}, 'continueRegularOutput');
 		expect(errorOf(raw[2])).toMatchObject({
-			message: 'Interswitch refused the request signature: its timestamp is out of window (E24)',
+			message:
+				'Batch "123456": Interswitch refused the request signature: its timestamp is out of window (E24) [item 0]',
 			description: expect.stringMatching(/clock/),
 			httpCode: '403',
 		});
@@ -514,7 +525,7 @@ describe('Interswitch errors', () => {
 		);
 		const error = errorOf(raw[2], 0);
 		expect(error.message).toMatch(
-			/^Interswitch Passport rejected the client ID or secret \(HTTP 401: invalid_client: Bad client credentials\)/,
+			/^Batch "123456": Interswitch Passport rejected the client ID or secret \(HTTP 401: invalid_client: Bad client credentials\)/,
 		);
 		expect(JSON.stringify(raw)).not.toContain('wrong-secret-value');
 		expect(raw[2]).toHaveLength(2);
@@ -557,7 +568,7 @@ describe('Interswitch errors', () => {
 		expect(raw[3].map((item) => [item.pairedItem, item.json.error])).toEqual([
 			[
 				{ item: 0 },
-				'Interswitch has no batch with reference "UNKNOWN-REF" for front-end partner "455" (10904)',
+				'Interswitch has no batch with reference "UNKNOWN-REF" for front-end partner "455" (10904) [item 0]',
 			],
 			[{ item: 2 }, 'The Reference ID is empty [item 2]'],
 		]);

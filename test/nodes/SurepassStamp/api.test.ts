@@ -1,6 +1,6 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { harness, useEmulator } from '../../harness/helpers';
+import { harness, standAloneMessage, useEmulator } from '../../harness/helpers';
 import { singleNodeWorkflow } from '../../harness/workflows';
 
 const emulator = useEmulator();
@@ -65,7 +65,12 @@ async function expectFailure(
 	const error = item.error as unknown as ErrorDetails;
 	// The engine keeps only the message in the item's JSON; the rest stays on the error.
 	expect(item.json).toEqual({ error: error.message });
-	if (typeof expected.message === 'string') expect(error.message).toBe(expected.message);
+	if (typeof expected.message === 'string')
+		expect(error.message).toBe(
+			expected.message.endsWith(']')
+				? expected.message
+				: standAloneMessage(expected.message, 'Order', orderId, 0),
+		);
 	else expect(error.message).toMatch(expected.message);
 	if (expected.description) expect(error.description).toMatch(expected.description);
 	if (expected.httpCode) expect(error.httpCode).toBe(expected.httpCode);
@@ -280,12 +285,12 @@ describe('errors from Surepass become one NodeApiError with a hint', () => {
 			body: '<html>maintenance</html>',
 		});
 		await expectFailure(SEED_ORDER, {
-			message: /^Unexpected response from Surepass: the body is an HTML page/,
+			message: /: Unexpected response from Surepass: the body is an HTML page/,
 		});
 		emulator.clearFaults();
 		emulator.addFault({ status: 200, body: '{"data": {"client_id": "bulk_stamp_v2_x", "summ' });
 		await expectFailure(SEED_ORDER, {
-			message: /^Unexpected response from Surepass: the body is malformed or truncated JSON/,
+			message: /: Unexpected response from Surepass: the body is malformed or truncated JSON/,
 		});
 		emulator.clearFaults();
 		emulator.addFault({ status: 200, body: '' });
@@ -308,8 +313,8 @@ describe('errors from Surepass become one NodeApiError with a hint', () => {
 		await expectFailure(
 			SEED_ORDER,
 			{
-				message: 'Surepass did not answer in time (2 attempts)',
-				description: /no complete answer within 1000 ms/,
+				message: 'Surepass did not answer within 1 s (2 attempts)',
+				description: /no answer within 1000 ms/,
 			},
 			undefined,
 			{
@@ -344,7 +349,7 @@ describe('continue on fail', () => {
 		]);
 		const notFound = errorItemOf(branches[2], 1);
 		expect(notFound.json).toEqual({
-			error: 'Surepass has no bulk stamp order "bulk_stamp_v2_missing00001"',
+			error: 'Surepass has no bulk stamp order "bulk_stamp_v2_missing00001" [item 1]',
 		});
 		expect(notFound.error).toMatchObject({
 			name: 'NodeApiError',
@@ -369,7 +374,7 @@ describe('continue on fail', () => {
 			[{ item: 2 }, 'failed'],
 		]);
 		expect(branches[3].map((item) => [item.pairedItem, item.json.error])).toEqual([
-			[{ item: 1 }, 'Surepass has no bulk stamp order "bulk_stamp_v2_missing00001"'],
+			[{ item: 1 }, 'Surepass has no bulk stamp order "bulk_stamp_v2_missing00001" [item 1]'],
 			[{ item: 3 }, 'The Bulk Order ID is empty [item 3]'],
 		]);
 	});
@@ -383,7 +388,7 @@ describe('continue on fail', () => {
 		]);
 		expect(error).toMatchObject({
 			name: 'NodeApiError',
-			message: 'Surepass has no bulk stamp order "bulk_stamp_v2_missing00001"',
+			message: 'Surepass has no bulk stamp order "bulk_stamp_v2_missing00001" [item 1]',
 			context: expect.objectContaining({ itemIndex: 1 }),
 		});
 	});
@@ -403,10 +408,15 @@ describe('the credential', () => {
 			[
 				{ item: 0 },
 				expect.stringMatching(
-					/^The Base URL uses plain http:\/\/ to surepass.example.com: use https:\/\//,
+					/^Order "bulk_stamp_v2_vomMHvHnecrlzTPRtyL": The Base URL uses plain http:\/\/ to surepass.example.com: use https:\/\/.* \[item 0\]$/,
 				),
 			],
-			[{ item: 1 }, expect.stringMatching(/^The Base URL uses plain http:\/\//)],
+			[
+				{ item: 1 },
+				expect.stringMatching(
+					/^Order "bulk_stamp_v2_vomMHvHnecrlzTPRtyL": The Base URL uses plain http:\/\/.* \[item 1\]$/,
+				),
+			],
 		]);
 	});
 
@@ -427,7 +437,12 @@ describe('the credential', () => {
 		expect(
 			result.outputs('Surepass Stamp')[2].map((item) => [item.pairedItem, item.json.error]),
 		).toEqual([
-			[{ item: 0 }, expect.stringMatching(/^No credential of type "surepassApi".*\[item 0\]$/)],
+			[
+				{ item: 0 },
+				expect.stringMatching(
+					/^Order "bulk_stamp_v2_vomMHvHnecrlzTPRtyL": No credential of type "surepassApi".*\[item 0\]$/,
+				),
+			],
 			[{ item: 1 }, expect.stringMatching(/\[item 1\]$/)],
 		]);
 		expect(emulator.stats.requests).toBe(0);

@@ -100,7 +100,7 @@ describe('Surepass Stamp → Stamp → Get', () => {
 			'"bulk_stamp_v2_demoMixed00001" is the ID of a bulk order, not of a stamp: enter a stamp\'s ID, which starts with "stamp_v2_" (the Get Summary operation lists them) [item 0]',
 		);
 		expect(wrongKind.pairedItem).toEqual({ item: 0 });
-		expect(errorOf(unknown)).toBe('Surepass has no stamp "stamp_v2_doesNotExist1"');
+		expect(errorOf(unknown)).toBe('Surepass has no stamp "stamp_v2_doesNotExist1" [item 1]');
 		expect(unknown.pairedItem).toEqual({ item: 1 });
 		expect(failed.json).toMatchObject({
 			status: 'failed',
@@ -178,10 +178,10 @@ describe('Surepass Stamp → Stamp → Download', () => {
 		expect(out).toHaveLength(ids.length);
 		expect(out.map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
 		expect(out.map(errorOf)).toEqual([
-			'The download link of the stamp "stamp_v2_expiredLink01" has expired (HTTP 403)',
-			'The download link of the stamp "stamp_v2_notPdf000001" did not give a PDF (text/html, 59 bytes)',
-			"Surepass's file storage's answer is too large: the answer is larger than 1 MB",
-			"Surepass's file storage answered with a redirect (HTTP 302), which is not followed",
+			'The download link of the stamp "stamp_v2_expiredLink01" has expired (HTTP 403): a new run fetches a fresh one [item 0]',
+			'The download link of the stamp "stamp_v2_notPdf000001" did not give a PDF (text/html, 59 bytes) [item 1]',
+			'Stamp "stamp_v2_hugeFile0001": Surepass\'s file storage\'s answer is too large: the answer is larger than 1 MB [item 2]',
+			'Stamp "stamp_v2_redirect0001": Surepass\'s file storage answered with a redirect (HTTP 302), which is not followed: a new run fetches a fresh link [item 3]',
 			'Surepass\'s download link for the stamp "stamp_v2_httpLink0001" is not https (http://files.example.com): it is not followed [item 4]',
 			'Surepass gave no download link for the available stamp "stamp_v2_noLink000001" [item 5]',
 			'The stamp "stamp_v2_mixPend001" is "pending", not available, so there is no PDF to download [item 6]',

@@ -315,7 +315,7 @@ describe('interpretSummary', () => {
 			base,
 		);
 		expect(outcome.ok ? undefined : outcome.failure.message).toBe(
-			'Could not reach Surepass at kyc-api.surepass.app (4 attempts)',
+			'Could not reach Surepass at kyc-api.surepass.app: the connection was refused (4 attempts)',
 		);
 	});
 });

@@ -150,7 +150,9 @@ describe('Surepass Stamp: Only Changes Since Last Run', () => {
 		expect(routed(failing.outputs('Node'), stampOf)).toEqual([
 			[],
 			[],
-			['Surepass had a server error (HTTP 500, 1 attempt)'],
+			[
+				'Order "bulk_stamp_v2_demoAllFailed1": Surepass had a server error (HTTP 500, 1 attempt) [item 0]',
+			],
 		]);
 		const next = await stamps(['bulk_stamp_v2_demoAllFailed1']);
 		expect(next.outputs('Node')[2]).toHaveLength(2);

@@ -176,7 +176,9 @@ describe('Interswitch Paycode: Wait for Completion', () => {
 	test('Wait for Completion needs the Expected Token Count', async () => {
 		const result = await paycodeRun('123456', { pollIntervalSeconds: 0.02, maxWaitSeconds: 1 });
 		const [failed] = result.outputs('Node')[2];
-		expect(failed.json.error).toBe('Wait for Completion needs the Expected Token Count [item 0]');
+		expect(failed.json.error).toBe(
+			'Batch "123456": Wait for Completion needs the Expected Token Count [item 0]',
+		);
 		expect(emulator.stats.requests).toBe(0);
 	});
 });

@@ -16,11 +16,13 @@ import { requestSettingsOptions } from '../../../shared/settings';
 import { toolContext } from '../../../shared/tool';
 import type { CancelOutcome } from '../../api';
 import {
+	CANCEL_EFFECT,
 	cancelRequest,
 	contextUrl,
 	interpretCancel,
 	PAYCODE_CREDENTIAL,
 	paycodeLimiter,
+	saysCancelEffect,
 } from '../../api';
 import { sendRenewingOnce } from './send';
 import { checkBatchQuery } from '../../inputs';
@@ -79,6 +81,11 @@ const SPEC = {
 	] as Array<[string, unknown]>,
 	vendor: 'Interswitch',
 	rate: paycodeLimiter,
+	subject: { noun: 'Batch', parameter: 'referenceId' },
+	// Whatever failed before a request was sent (an input, the credential) did nothing at
+	// Interswitch; what failed after says what it did (interpretCancel).
+	effect: (message: string) =>
+		saysCancelEffect(message) ? message : `${message}; ${CANCEL_EFFECT.notSent}`,
 };
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

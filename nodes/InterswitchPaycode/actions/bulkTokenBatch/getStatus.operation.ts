@@ -154,6 +154,7 @@ const SPEC = {
 	] as Array<[string, unknown]>,
 	vendor: 'Interswitch',
 	rate: paycodeLimiter,
+	subject: { noun: 'Batch', parameter: 'referenceId' },
 };
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

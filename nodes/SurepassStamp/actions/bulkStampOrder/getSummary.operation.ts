@@ -103,6 +103,7 @@ const SPEC = {
 	itemParameters: [['bulkOrderId', '']] as Array<[string, unknown]>,
 	vendor: 'Surepass',
 	rate: surepassLimiter,
+	subject: { noun: 'Order', parameter: 'bulkOrderId' },
 };
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -55,6 +55,7 @@ export const STAMP_SPEC = {
 	itemParameters: [['stampId', '']] as Array<[string, unknown]>,
 	vendor: 'Surepass',
 	rate: surepassLimiter,
+	subject: { noun: 'Stamp', parameter: 'stampId' },
 };
 
 /** One item's stamp: its ID checked, its order status fetched and read, or the item's error. */

@@ -117,7 +117,7 @@ describe('the transport against real-world servers', () => {
 		const small = await check((_req, res) =>
 			sendWithLength(res, 404, gzipSync(Buffer.from(notFound)), { 'content-encoding': 'gzip' }),
 		);
-		expect(small.errors).toEqual([`Surepass has no bulk stamp order "${ORDER}"`]);
+		expect(small.errors).toEqual([`Surepass has no bulk stamp order "${ORDER}" [item 0]`]);
 		expect(small.server.requests).toHaveLength(1);
 	});
 
