@@ -16,6 +16,9 @@
  *   within a second of the failure;
  * - a cancelled execution that waits for completion is recorded as canceled within a second;
  * - Only Changes Since Last Run, three executions in a row;
+ * - error messages as an alert sees them (`$json.error` on the error output) are the package's own
+ *   words, whatever n8n's error classes do to them: a cancel whose connection drops after it was
+ *   sent, a 503, a download link that redirects and one that answers a gzip bomb;
  * - one AI-tool call: n8n's MCP Server Trigger with the Surepass tool, called by the MCP SDK.
  *
  * `node scripts/e2e/compat.js oldest v1_latest` runs only those releases (names: see RELEASES in
@@ -371,6 +374,128 @@ async function checkRelease(
 				again.status === 'success' && JSON.stringify(renewed) === '[[0,4,2,1]]' && passport === 1,
 				`a token Interswitch refuses is renewed once: ${passport} Passport request(s), branches ${JSON.stringify(renewed)}`,
 			);
+		});
+
+		await attempt('error messages as an alert sees them', async () => {
+			// What `{{ $json.error }}` holds on the error output, for errors whose words n8n could
+			// replace with its own (a dropped connection: "ECONNRESET"): the package's, in every
+			// release. A cancel whose connection drops after it was sent; a 503; a download link
+			// that redirects, and one that answers a gzip bomb (refused at once, not retried).
+			const { gzipSync } = require('node:zlib');
+			const bomb = gzipSync(
+				Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(300 * 1024 * 1024, 0x20)]),
+			);
+			emulator.addFault({
+				route: 'interswitch',
+				when: (req) => req.method === 'DELETE',
+				action: 'reset',
+			});
+			emulator.addFault({
+				route: 'surepass',
+				when: (req) => req.body.includes('bulk_stamp_v2_demoAllFailed1'),
+				status: 503,
+				body: '',
+			});
+			emulator.addFault({
+				when: (req) => req.path.startsWith('/storage/stamps/stamp_v2_mixAvail01'),
+				status: 200,
+				headers: { 'content-type': 'application/pdf', 'content-encoding': 'gzip' },
+				body: bomb,
+			});
+			const storageBefore = emulator.stamps.storageRequests.length;
+			const cancelsBefore = emulator
+				.requestsTo('interswitch')
+				.filter((req) => req.method === 'DELETE').length;
+			try {
+				const errorOutput = { onError: 'continueErrorOutput' };
+				const workflow = workflowOf(
+					`compat messages ${release.version}`,
+					[
+						{ id: 'bulk_stamp_v2_demoAllFailed1', stampId: 'stamp_v2_redirect0001', ref: '123456' },
+						{ stampId: 'stamp_v2_mixAvail01' },
+					],
+					[
+						{
+							...paycodeNode(
+								{
+									operation: 'cancel',
+									referenceId: '={{ $json.ref }}',
+									options: { maxRetries: 1 },
+								},
+								errorOutput,
+							),
+							name: 'Cancel',
+							typeVersion: 1.3,
+						},
+						{
+							...surepassNode({ output: 'perOrder', options: { maxRetries: 0 } }, errorOutput),
+							name: 'Get Summary',
+							typeVersion: 1.2,
+						},
+						{
+							...surepassNode(
+								{
+									resource: 'stamp',
+									operation: 'download',
+									stampId: '={{ $json.stampId }}',
+									options: { maxRetries: 1 },
+								},
+								errorOutput,
+							),
+							name: 'Download',
+							typeVersion: 1.2,
+						},
+					],
+				);
+				const started = Date.now();
+				const run = await startRun(n8n, workflow);
+				const execution = await waitForExecution(n8n.url, n8n.cookie, run.executionId);
+				const seconds = (Date.now() - started) / 1000;
+				const data = n8n.parse(execution.data);
+				/** The `error` of each item on a node's error output (its last). @param {string} node */
+				const errors = (node) => {
+					const outputs = data?.resultData?.runData?.[node]?.[0]?.data?.main ?? [];
+					const last = outputs.at(-1) ?? [];
+					return last
+						.filter(Boolean)
+						.map((/** @type {any} */ item) =>
+							String(item.json?.error).replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>'),
+						);
+				};
+				const expected = {
+					Cancel: [
+						'Batch "123456": Interswitch at 127.0.0.1:<port> closed the connection before answering (1 attempt); the cancel may have reached Interswitch and was not sent again: check the batch with Get Status before you cancel again [item 0]',
+						'The Reference ID is empty; the cancel was not sent [item 1]',
+					],
+					'Get Summary': [
+						'Order "bulk_stamp_v2_demoAllFailed1": Surepass had a server error (HTTP 503, 1 attempt) [item 0]',
+						'The Bulk Order ID is empty [item 1]',
+					],
+					Download: [
+						'Stamp "stamp_v2_redirect0001": Surepass\'s file storage answered with a redirect (HTTP 302), which is not followed: a new run fetches a fresh link [item 0]',
+						'Stamp "stamp_v2_mixAvail01": Surepass\'s file storage\'s answer is too large: the answer is larger than 32 MB [item 1]',
+					],
+				};
+				for (const [node, messages] of Object.entries(expected)) {
+					const got = errors(node);
+					check(
+						JSON.stringify(got) === JSON.stringify(messages),
+						`${node}: $json.error is the package's own message: ${JSON.stringify(got)}${JSON.stringify(got) === JSON.stringify(messages) ? '' : ` (expected ${JSON.stringify(messages)})`}`,
+					);
+				}
+				const cancels =
+					emulator.requestsTo('interswitch').filter((req) => req.method === 'DELETE').length -
+					cancelsBefore;
+				const bombRequests = emulator.stamps.storageRequests
+					.slice(storageBefore)
+					.filter((entry) => entry.stampId === 'stamp_v2_mixAvail01').length;
+				check(
+					cancels === 1 && bombRequests === 1,
+					`the cancel was sent once (${cancels}), the gzip bomb fetched once (${bombRequests}); the run took ${seconds.toFixed(1)} s`,
+				);
+			} finally {
+				emulator.clearFaults();
+			}
 		});
 
 		await attempt('Stop on error while another item waits', async () => {
