@@ -166,7 +166,10 @@ async function checkRelease(
 	installTarball(home, tarball);
 	const port = await freePort();
 	// As an earlier version of this package saved it: no Environment field.
-	const { environment: _none, ...savedBeforeEnvironment } = emulator.interswitchCredential();
+	const savedBeforeEnvironment = /** @type {Record<string, unknown>} */ ({
+		...emulator.interswitchCredential(),
+	});
+	delete savedBeforeEnvironment.environment;
 	importEmulatorCredentials(bin, home, port, emulator, [
 		{
 			id: 'interswitch-before-environment',

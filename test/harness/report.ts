@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 /**
  * Report sections of the guides in docs/ that tests generate from their own results. A section
  * sits between `<!-- name:start -->` and `<!-- name:end -->` in whichever guide holds the markers;

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 /**
  * Small real HTTP(S) servers on 127.0.0.1 that behave like real-world ones rather than like the
  * emulator: bodies with Content-Length, gzip, keep-alive, servers that hang, lie about their length,

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 /**
  * The example workflows in examples/ are what users import first: each of the package's nodes in
  * them is at its newest version, and the expressions use the names that version outputs (npm start

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 /**
  * Fault injection, through the real engine, on both nodes, in every error mode. In each run two of
  * four input items hit the fault and two do not. Every input item must end as its routed items or

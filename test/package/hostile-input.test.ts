@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 /**
  * Hostile IDs: each is either sent exactly as given (the emulator records what it received, so no
  * other parameter or path can have been altered) or refused with a clear error. Nothing else.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 /**
  * Load: 10,000 input items per run against the emulator, with 2% of the items hitting a transient
  * fault (503, 429 or a connection reset) on their first request, at the default concurrency and at

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 /**
  * A misbehaving vendor cannot leak a secret, exhaust memory, stall n8n or hang a run. One test per
  * problem found by trying the package as an attacker would, grouped by the behaviour it proves;
@@ -16,9 +17,9 @@ import { parseStampOrderSummary } from '../../nodes/SurepassStamp/summary';
 import { harness, useEmulator } from '../harness/helpers';
 import { singleNodeWorkflow } from '../harness/workflows';
 import { reportSection, stable } from '../harness/report';
-import type { TestServer } from '../harness/servers';
-import type { Handler } from '../harness/servers';
 import {
+	type Handler,
+	type TestServer,
 	sendWithLength,
 	startHttpServer,
 	startRawServer,

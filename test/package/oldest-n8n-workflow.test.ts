@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 /**
  * The built package against the oldest n8n-workflow of the supported range (1.112.0, the one n8n
  * 1.115 ships), installed from the registry as the devDependency alias n8n-workflow-1.112. In a

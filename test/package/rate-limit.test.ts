@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 /**
  * Many orders within the vendor's rate limit, through n8n's engine against the emulator limiting
  * API requests. Most tests scale the limit down (a few requests per second, the credential's

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 /**
  * The README as users read it on the npm package page: short enough to be kept whole (the registry
  * keeps the first 65,536 characters; this package keeps to 30,000), in the order of n8n's

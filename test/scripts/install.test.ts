@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 /**
  * The n8n install used by the end-to-end scripts builds a native binding (sqlite3) with `npm
  * rebuild`, started from `npm run test:e2e`. npm hands the project's .npmrc (ignore-scripts=true) and the

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 import { createHash } from 'crypto';
 
 import seedNoRecord from '../../fixtures/interswitch/seed-no-record.json';

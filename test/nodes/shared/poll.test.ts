@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 /** Wait for Completion, on both nodes: bounded polling that stops when the batch completes. */
 import { harness, itemsOf, useEmulator } from '../../harness/helpers';
 import { singleNodeWorkflow } from '../../harness/workflows';

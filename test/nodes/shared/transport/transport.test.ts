@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tests may read files, start servers and processes, wait on timers and use made-up secrets: n8n Cloud's rules are for what ships (nodes/, credentials/). */
 /**
  * The transport against servers that behave like real ones, not like the emulator: bodies sent with
  * Content-Length (not chunked), gzip-compressed bodies (small ones grow when compressed), a
