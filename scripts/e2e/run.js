@@ -128,9 +128,11 @@ const EXPECTED = {
 
 async function main() {
 	const withBrowser = !process.argv.includes('--no-browser');
-	// --docs: save the editor screenshots into docs/ (the README's pictures) instead of a temporary folder.
+	// --docs: save the editor screenshots into .github/images/ (the README's pictures) instead of a
+	// temporary folder. Not docs/: n8n-node build copies every PNG and SVG outside dot-folders into
+	// dist/, which is what the npm package ships.
 	const screenshots = process.argv.includes('--docs')
-		? path.join(__dirname, '..', '..', 'docs')
+		? path.join(__dirname, '..', '..', '.github', 'images')
 		: undefined;
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 	console.log(`n8n ${N8N_VERSION} end to end\n`);

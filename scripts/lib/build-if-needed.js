@@ -1,5 +1,5 @@
 // @ts-check
-/** Builds the package (tsc + gulp) when dist/ is missing or older than a source file. */
+/** Builds the package (n8n-node build) when dist/ is missing or older than a source file. */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -25,14 +25,14 @@ function buildIfNeeded() {
 		newest(path.join(root, 'credentials')),
 	);
 	if (built >= sources) return;
-	process.stdout.write('Building the package (npm run build)...\n');
-	for (const args of [
-		[path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-		[path.join(root, 'node_modules', 'gulp', 'bin', 'gulp.js'), 'build:icons', '--silent'],
-	]) {
-		const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
-		if (result.status !== 0) throw new Error(`Build step failed: ${args.join(' ')}`);
-	}
+	process.stdout.write('Building the package (npm run build: n8n-node build)...\n');
+	const args = [
+		path.join(root, 'node_modules', '@n8n', 'node-cli', 'bin', 'n8n-node.mjs'),
+		'build',
+	];
+	const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'pipe' });
+	if (result.status !== 0)
+		throw new Error(`Build failed (n8n-node build):\n${result.stdout}${result.stderr}`);
 }
 
 module.exports = { buildIfNeeded, root };
